@@ -1,0 +1,102 @@
+"""Reads of the catalogue, already prefetched: each function costs a fixed number of queries."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from assessment.models import Criterion, Item, MaturityModel, ModelLevel, Part, SubDomain, SubItem
+
+MAX_SEARCH_RESULTS = 100
+
+
+def list_models() -> QuerySet[MaturityModel]:
+    return MaturityModel.objects.annotate(
+        part_count=Count("parts", distinct=True), criterion_count=Count("criteria", distinct=True)
+    ).order_by("key", "-loaded_at")
+
+
+def model_levels(model: MaturityModel) -> list[ModelLevel]:
+    return list(model.levels.all())
+
+
+def parts_with_counts(model: MaturityModel) -> QuerySet[Part]:
+    return (
+        Part.objects.filter(model=model)
+        .annotate(
+            subdomain_count=Count("subdomains", distinct=True),
+            subitem_count=Count("subdomains__items__subitems", distinct=True),
+        )
+        .order_by("number")
+    )
+
+
+def get_part(model: MaturityModel, code: str) -> Part | None:
+    return Part.objects.filter(model=model, code=code).first()
+
+
+def get_subdomain(model: MaturityModel, code: str) -> SubDomain | None:
+    return SubDomain.objects.filter(model=model, code=code).select_related("part").first()
+
+
+def part_tree(part: Part) -> list[SubDomain]:
+    """The part's sub-domains with items and sub-items (no criteria), for the part page."""
+    return list(
+        part.subdomains.prefetch_related(
+            Prefetch("items", queryset=Item.objects.order_by("position")),
+            Prefetch("items__subitems", queryset=SubItem.objects.order_by("position")),
+        ).order_by("position")
+    )
+
+
+def subdomain_ladders(subdomain: SubDomain) -> list[Item]:
+    """The sub-domain's items with sub-items and their five-level ladders."""
+    return list(
+        subdomain.items.prefetch_related(
+            Prefetch("subitems", queryset=SubItem.objects.order_by("position")),
+            Prefetch("subitems__criteria", queryset=Criterion.objects.order_by("level")),
+        ).order_by("position")
+    )
+
+
+def subitem_with_context(model: MaturityModel, code: str) -> SubItem | None:
+    return (
+        SubItem.objects.filter(model=model, code=code)
+        .select_related("item__subdomain__part")
+        .prefetch_related(Prefetch("criteria", queryset=Criterion.objects.order_by("level")))
+        .first()
+    )
+
+
+def full_tree(queryset: QuerySet[MaturityModel]) -> QuerySet[MaturityModel]:
+    """Models with every level of the tree prefetched (the API's nested view): seven queries in all."""
+    return queryset.prefetch_related(
+        Prefetch("levels", queryset=ModelLevel.objects.order_by("level")),
+        Prefetch("parts", queryset=Part.objects.order_by("number")),
+        Prefetch("parts__subdomains", queryset=SubDomain.objects.order_by("position")),
+        Prefetch("parts__subdomains__items", queryset=Item.objects.order_by("position")),
+        Prefetch("parts__subdomains__items__subitems", queryset=SubItem.objects.order_by("position")),
+        Prefetch("parts__subdomains__items__subitems__criteria", queryset=Criterion.objects.order_by("level")),
+    )
+
+
+def search_subitems(model: MaturityModel, query: str) -> list[SubItem]:
+    """Sub-items whose names or criteria mention the query, in either language."""
+    words = query.split()
+    if not words:
+        return []
+    condition = Q()
+    for word in words:
+        condition &= (
+            Q(name_zh__icontains=word)
+            | Q(name_en__icontains=word)
+            | Q(code__icontains=word)
+            | Q(item__name_zh__icontains=word)
+            | Q(item__name_en__icontains=word)
+            | Q(criteria__text_zh__icontains=word)
+            | Q(criteria__text_en__icontains=word)
+        )
+    matching_ids = SubItem.objects.filter(condition, model=model).values("pk").distinct()
+    return list(
+        SubItem.objects.filter(pk__in=matching_ids)
+        .select_related("item__subdomain__part")
+        .prefetch_related(Prefetch("criteria", queryset=Criterion.objects.order_by("level")))
+        .order_by("item__subdomain__part__number", "position")[:MAX_SEARCH_RESULTS]
+    )

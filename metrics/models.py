@@ -1,0 +1,1 @@
+# Delivery events and figures arrive with the delivery-metrics issue (#7).

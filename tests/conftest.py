@@ -1,0 +1,90 @@
+"""Shared fixtures: personas, the real CAICT catalogue, a real Celery worker and a real browser."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+# Playwright's sync API runs an event loop in the main thread; Django would refuse ORM calls there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CAICT_FILE = Path(settings.BASE_DIR) / "assessment" / "catalogs" / "caict-devops.yaml"
+WORKER_QUEUES = ["default", "scoring", "reports", "metrics"]
+
+
+@pytest.fixture
+def caict(db):
+    """The shipped CAICT model, loaded through the real loader (once per database state)."""
+    from assessment.models import MaturityModel
+    from assessment.services.catalog import load_catalog_file
+
+    model = MaturityModel.objects.filter(key="caict-devops").first()
+    return model or load_catalog_file(path=CAICT_FILE).model
+
+
+@pytest.fixture
+def alice(django_user_model):
+    """A signed-up person with no special rights."""
+    return django_user_model.objects.create_user("alice", password="correct horse battery")
+
+
+@pytest.fixture
+def staff(django_user_model):
+    return django_user_model.objects.create_superuser("sam", password="correct horse battery")
+
+
+@pytest.fixture(scope="session")
+def celery_worker():
+    """A real Celery worker in this process, consuming from the real Redis broker (test database number)."""
+    if settings.CELERY_BROKER_URL.startswith("memory"):
+        pytest.fail("worker tests need CELERY_BROKER_URL pointing at Redis (scripts/test sets it)")
+    import redis
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    # A queue left by an aborted run must not leak into this one.
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
+    with start_worker(
+        app, pool="solo", perform_ping_check=False, queues=WORKER_QUEUES, shutdown_timeout=30
+    ) as worker:
+        yield worker
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk (scripts/browser does it)"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
