@@ -13,6 +13,15 @@ CAICT_FILE = Path(settings.BASE_DIR) / "assessment" / "catalogs" / "caict-devops
 WORKER_QUEUES = ["default", "scoring", "reports", "metrics"]
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Loads the CAICT catalogue once into the test database; rolled-back tests share it."""
+    from assessment.services.catalog import load_catalog_file
+
+    with django_db_blocker.unblock():
+        load_catalog_file(path=CAICT_FILE)
+
+
 @pytest.fixture
 def caict(db):
     """The shipped CAICT model, loaded through the real loader (once per database state)."""
