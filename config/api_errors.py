@@ -28,9 +28,7 @@ def handle_api_exception(exc, context):
     if isinstance(exc, ValidationError):
         errors = _flatten(response.data)
         first_field, first_messages = next(iter(errors.items()), ("", ["Invalid input."]))
-        detail = (
-            first_messages[0] if first_field == "non_field_errors" else f"{first_field}: {first_messages[0]}"
-        )
+        detail = first_messages[0] if first_field == "non_field_errors" else f"{first_field}: {first_messages[0]}"
         response.data = {"detail": detail, "errors": errors}
     else:
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data

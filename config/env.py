@@ -43,9 +43,7 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
     try:
         number = int(value)
     except ValueError:
-        raise ImproperlyConfigured(
-            f"Environment variable {name} must be a whole number, not {value!r}."
-        ) from None
+        raise ImproperlyConfigured(f"Environment variable {name} must be a whole number, not {value!r}.") from None
     if number < minimum:
         raise ImproperlyConfigured(f"Environment variable {name} must be at least {minimum}, not {number}.")
     return number
@@ -67,9 +65,7 @@ def env_database(name: str, *, default_sqlite: Path) -> dict:
     if parts.scheme == "sqlite":
         path = unquote(parts.path.removeprefix("/")) if parts.netloc == "" else ""
         if not path:
-            raise ImproperlyConfigured(
-                f"Environment variable {name}: write sqlite:///relative/path or sqlite:////abs."
-            )
+            raise ImproperlyConfigured(f"Environment variable {name}: write sqlite:///relative/path or sqlite:////abs.")
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": path}
     if parts.scheme not in {"postgres", "postgresql"}:
         raise ImproperlyConfigured(

@@ -55,9 +55,7 @@ def celery_worker():
 
     # A queue left by an aborted run must not leak into this one.
     redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
-    with start_worker(
-        app, pool="solo", perform_ping_check=False, queues=WORKER_QUEUES, shutdown_timeout=30
-    ) as worker:
+    with start_worker(app, pool="solo", perform_ping_check=False, queues=WORKER_QUEUES, shutdown_timeout=30) as worker:
         yield worker
 
 
@@ -79,9 +77,7 @@ CHROMIUM_ARGS = [
 def browser():
     """Debian's Chromium driven by Playwright (never a downloaded browser)."""
     if not Path(CHROMIUM).exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk (scripts/browser does it)"
-        )
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk (scripts/browser does it)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

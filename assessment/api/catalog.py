@@ -60,8 +60,19 @@ class MaturityModelSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = MaturityModel
-        fields = ["id", "key", "version", "name_zh", "name_en", "standard", "rollup", "content_sha256",
-                  "loaded_at", "levels", "parts"]
+        fields = [
+            "id",
+            "key",
+            "version",
+            "name_zh",
+            "name_en",
+            "standard",
+            "rollup",
+            "content_sha256",
+            "loaded_at",
+            "levels",
+            "parts",
+        ]
 
 
 class MaturityModelViewSet(viewsets.ReadOnlyModelViewSet):

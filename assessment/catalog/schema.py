@@ -56,9 +56,7 @@ class _Validator:
             self.problem(f"{path}.{key}" if path else key, f"unknown field {key}")
         return True
 
-    def text(
-        self, node: dict, path: str, field: str, *, required: bool = True, limit: int | None = None
-    ) -> None:
+    def text(self, node: dict, path: str, field: str, *, required: bool = True, limit: int | None = None) -> None:
         value = node.get(field)
         if value is None:
             if required:
@@ -204,9 +202,7 @@ class _Validator:
             self.problem(f"{path}.inferred", "inferred must be true or false")
         for field in ("evidence_zh", "evidence_en"):
             hints = criterion.get(field, [])
-            if not isinstance(hints, list) or not all(
-                isinstance(hint, str) and hint.strip() for hint in hints
-            ):
+            if not isinstance(hints, list) or not all(isinstance(hint, str) and hint.strip() for hint in hints):
                 self.problem(f"{path}.{field}", f"{field} must be a list of texts")
         for index, check in enumerate(self.sequence(criterion, path, "checks", required=False)):
             self.check(check, f"{path}.checks[{index}]")

@@ -166,9 +166,7 @@ class Criterion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["model", "code"], name="criterion_code_unique"),
             models.UniqueConstraint(fields=["subitem", "level"], name="criterion_level_unique"),
-            models.CheckConstraint(
-                condition=models.Q(level__gte=1, level__lte=5), name="criterion_level_1_to_5"
-            ),
+            models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=5), name="criterion_level_1_to_5"),
         ]
         verbose_name_plural = _("criteria")
 
@@ -202,12 +200,8 @@ class CatalogImport(models.Model):
     content = models.BinaryField()
     status = models.CharField(max_length=12, choices=CatalogImportStatus, default=CatalogImportStatus.PENDING)
     problems = models.TextField(blank=True)
-    model = models.ForeignKey(
-        MaturityModel, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    model = models.ForeignKey(MaturityModel, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -98,29 +98,44 @@ def _create_model(data: dict, digest: str) -> MaturityModel:
 
 
 def _node(model: MaturityModel, node: dict, position: int, **fields) -> dict:
-    return dict(model=model, code=node["code"], name_zh=node["name_zh"], name_en=node["name_en"],
-                position=position, **fields)
+    return dict(
+        model=model, code=node["code"], name_zh=node["name_zh"], name_en=node["name_en"], position=position, **fields
+    )
 
 
 def _create_tree(model: MaturityModel, parts_data: list[dict]) -> None:
     """Five bulk inserts, one per tree level, whatever the size of the model."""
     parts = Part.objects.bulk_create(
-        Part(**_node(model, part, index, number=part["number"], status=part.get("status", "assessable"),
-                     basis_zh=part.get("basis_zh", ""), basis_en=part.get("basis_en", "")))
+        Part(
+            **_node(
+                model,
+                part,
+                index,
+                number=part["number"],
+                status=part.get("status", "assessable"),
+                basis_zh=part.get("basis_zh", ""),
+                basis_en=part.get("basis_en", ""),
+            )
+        )
         for index, part in enumerate(parts_data)
     )
-    subdomain_rows = [(part, sub) for part, data in zip(parts, parts_data, strict=True)
-                      for sub in data.get("subdomains", [])]
+    subdomain_rows = [
+        (part, sub) for part, data in zip(parts, parts_data, strict=True) for sub in data.get("subdomains", [])
+    ]
     subdomains = SubDomain.objects.bulk_create(
         SubDomain(**_node(model, sub, index, part=part)) for index, (part, sub) in enumerate(subdomain_rows)
     )
-    item_rows = [(sub, item) for sub, (_, data) in zip(subdomains, subdomain_rows, strict=True)
-                 for item in data.get("items", [])]
+    item_rows = [
+        (sub, item) for sub, (_, data) in zip(subdomains, subdomain_rows, strict=True) for item in data.get("items", [])
+    ]
     items = Item.objects.bulk_create(
         Item(**_node(model, item, index, subdomain=sub)) for index, (sub, item) in enumerate(item_rows)
     )
-    subitem_rows = [(item, subitem) for item, (_, data) in zip(items, item_rows, strict=True)
-                    for subitem in data.get("subitems", [])]
+    subitem_rows = [
+        (item, subitem)
+        for item, (_, data) in zip(items, item_rows, strict=True)
+        for subitem in data.get("subitems", [])
+    ]
     subitems = SubItem.objects.bulk_create(
         SubItem(**_node(model, subitem, index, item=item)) for index, (item, subitem) in enumerate(subitem_rows)
     )
@@ -164,7 +179,8 @@ def run_catalog_import_now(*, catalog_import_id: int) -> None:
     """Loads a pending import and records the outcome; a finished import is left alone."""
     with transaction.atomic():
         catalog_import = (
-            CatalogImport.objects.select_for_update().filter(pk=catalog_import_id, status=CatalogImportStatus.PENDING)
+            CatalogImport.objects.select_for_update()
+            .filter(pk=catalog_import_id, status=CatalogImportStatus.PENDING)
             .first()
         )
         if catalog_import is None:

@@ -36,8 +36,9 @@ def part_detail(request, key: str, version: str, part_code: str):
     part = selectors.get_part(model, part_code)
     if part is None:
         raise Http404("No such part in this model.")
-    return render(request, "catalog/part_detail.html", {"model": model, "part": part,
-                                                        "subdomains": selectors.part_tree(part)})
+    return render(
+        request, "catalog/part_detail.html", {"model": model, "part": part, "subdomains": selectors.part_tree(part)}
+    )
 
 
 @require_GET
@@ -46,8 +47,13 @@ def subdomain_detail(request, key: str, version: str, subdomain_code: str):
     subdomain = selectors.get_subdomain(model, subdomain_code)
     if subdomain is None:
         raise Http404("No such sub-domain in this model.")
-    context = {"model": model, "part": subdomain.part, "subdomain": subdomain,
-               "levels": selectors.model_levels(model), "items": selectors.subdomain_ladders(subdomain)}
+    context = {
+        "model": model,
+        "part": subdomain.part,
+        "subdomain": subdomain,
+        "levels": selectors.model_levels(model),
+        "items": selectors.subdomain_ladders(subdomain),
+    }
     return render(request, "catalog/subdomain_detail.html", context)
 
 
@@ -57,6 +63,12 @@ def subitem_detail(request, key: str, version: str, subitem_code: str):
     subitem = selectors.subitem_with_context(model, subitem_code)
     if subitem is None:
         raise Http404("No such sub-item in this model.")
-    context = {"model": model, "subitem": subitem, "item": subitem.item, "subdomain": subitem.item.subdomain,
-               "part": subitem.item.subdomain.part, "levels": selectors.model_levels(model)}
+    context = {
+        "model": model,
+        "subitem": subitem,
+        "item": subitem.item,
+        "subdomain": subitem.item.subdomain,
+        "part": subitem.item.subdomain.part,
+        "levels": selectors.model_levels(model),
+    }
     return render(request, "catalog/subitem_detail.html", context)

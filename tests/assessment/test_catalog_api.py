@@ -15,7 +15,13 @@ def test_models_list_is_nested_down_to_criteria(client, caict):
     assert response.status_code == 200
     model = response.json()["results"][0]
     assert (model["key"], model["version"]) == ("caict-devops", "2021")
-    assert [level["name_zh"] for level in model["levels"]] == ["初始级", "基础级", "全面级", "优秀级", "卓越级"]
+    assert [level["name_zh"] for level in model["levels"]] == [
+        "初始级",
+        "基础级",
+        "全面级",
+        "优秀级",
+        "卓越级",
+    ]
     part = next(part for part in model["parts"] if part["code"] == "cd")
     assert len(part["subdomains"]) == 7
     subitems = [subitem for sd in part["subdomains"] for item in sd["items"] for subitem in item["subitems"]]

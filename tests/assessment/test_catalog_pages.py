@@ -51,7 +51,11 @@ def test_the_language_switch_changes_the_names(client, caict):
 
 @pytest.mark.parametrize(
     ("query", "expected_code"),
-    [("反馈周期", "cd.bci.ci.feedback"), ("rollback", "cd.cm.change.rollback"), ("CD.BCI.CI.FEED", "cd.bci.ci.feedback")],
+    [
+        ("反馈周期", "cd.bci.ci.feedback"),
+        ("rollback", "cd.cm.change.rollback"),
+        ("CD.BCI.CI.FEED", "cd.bci.ci.feedback"),
+    ],
 )
 def test_search_finds_sub_items_in_either_language(client, caict, query, expected_code):
     body = client.get(url("catalog-model"), {"q": query}).content.decode()
@@ -97,9 +101,10 @@ def test_sub_domain_page_costs_the_same_queries_whatever_its_size(client, caict)
         return len(captured)
 
     small, large = "cd.env", "cd.tm"  # 3 and 10 sub-items
-    assert SubItem.objects.filter(item__subdomain__code=small).count() < SubItem.objects.filter(
-        item__subdomain__code=large
-    ).count()
+    assert (
+        SubItem.objects.filter(item__subdomain__code=small).count()
+        < SubItem.objects.filter(item__subdomain__code=large).count()
+    )
     assert queries_for(small) == queries_for(large)
 
 

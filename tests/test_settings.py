@@ -1,0 +1,108 @@
+"""Configuration comes from the environment; a bad value stops start-up with a message naming the variable."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+from config.env import env_database
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "a-long-random-production-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
+    "ALLOWED_HOSTS": "maturity.example.com",
+    "DATABASE_URL": "postgres://maturity:secret@db.example.com:5432/maturity",
+    "CELERY_BROKER_URL": "redis://redis.example.com:6379/0",
+}
+
+
+def start_django(env: dict[str, str], *command: str) -> subprocess.CompletedProcess:
+    ignored = {*PRODUCTION, "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {key: value for key, value in os.environ.items() if key not in ignored and not key.startswith("SECURE")}
+    return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+        [sys.executable, "manage.py", *(command or ("check",))],
+        cwd=settings.BASE_DIR,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_production_values_pass_check_deploy():
+    result = start_django(PRODUCTION, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"SECRET_KEY": None}, "Environment variable SECRET_KEY is required but not set."),
+        ({"DEBUG": "maybe"}, "Environment variable DEBUG must be true or false, not 'maybe'."),
+        (
+            {"DATABASE_URL": "mysql://db/x"},
+            "Environment variable DATABASE_URL must start with postgres:// or sqlite:///",
+        ),
+        (
+            {"DATABASE_URL": "postgres://db:port/x"},
+            "Environment variable DATABASE_URL has a port that is not a number.",
+        ),
+        ({"DATABASE_URL": "postgres://db:5432/"}, "Environment variable DATABASE_URL names no database"),
+        (
+            {"EVIDENCE_MAX_UPLOAD_BYTES": "20MB"},
+            "Environment variable EVIDENCE_MAX_UPLOAD_BYTES must be a whole number",
+        ),
+        (
+            {"SECURE_HSTS_SECONDS": "-1"},
+            "Environment variable SECURE_HSTS_SECONDS must be at least 0, not -1.",
+        ),
+    ],
+)
+def test_bad_configuration_stops_start_up_naming_the_variable(overrides, message):
+    env = {key: value for key, value in {**PRODUCTION, **overrides}.items() if value is not None}
+    result = start_django(env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_development_needs_no_secret():
+    result = start_django({"DEBUG": "true"})
+    assert result.returncode == 0, result.stderr
+
+
+def test_database_urls_are_parsed(tmp_path):
+    postgres = env_database("UNSET_FOR_TEST", default_sqlite=tmp_path / "db.sqlite3")
+    assert postgres == {"ENGINE": "django.db.backends.sqlite3", "NAME": tmp_path / "db.sqlite3"}
+    os.environ["DATABASE_URL_FOR_TEST"] = "postgres://me:p%40ss@db:6543/maturity"
+    try:
+        parsed = env_database("DATABASE_URL_FOR_TEST", default_sqlite=tmp_path / "x")
+    finally:
+        del os.environ["DATABASE_URL_FOR_TEST"]
+    assert (parsed["USER"], parsed["PASSWORD"], parsed["HOST"], parsed["PORT"], parsed["NAME"]) == (
+        "me",
+        "p@ss",
+        "db",
+        "6543",
+        "maturity",
+    )
+
+
+def test_without_a_broker_tasks_run_in_process_and_with_one_they_queue():
+    embedded = start_django(
+        {"DEBUG": "true", "CELERY_BROKER_URL": ""},
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.CELERY_TASK_ALWAYS_EAGER)",
+    )
+    queued = start_django(
+        {"DEBUG": "true", "CELERY_BROKER_URL": "redis://127.0.0.1:6379/15"},
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.CELERY_TASK_ALWAYS_EAGER)",
+    )
+    assert embedded.stdout.splitlines()[-1] == "True"
+    assert queued.stdout.splitlines()[-1] == "False"
