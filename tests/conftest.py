@@ -43,6 +43,17 @@ def staff(django_user_model):
     return django_user_model.objects.create_superuser("sam", password="correct horse battery")
 
 
+@pytest.fixture
+def eager_tasks():
+    """Tasks run in-process for this test even when a broker is configured (the embedded default's path)."""
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
 @pytest.fixture(scope="session")
 def celery_worker():
     """A real Celery worker in this process, consuming from the real Redis broker (test database number)."""
@@ -84,6 +95,14 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def screenshots() -> Path:
+    """Where browser tests leave what a person would see (var/screenshots, not committed): look at them."""
+    folder = Path(settings.BASE_DIR) / "var" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture
