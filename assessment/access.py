@@ -1,21 +1,117 @@
-"""The only way views and the API get objects: one function per object kind.
+"""The only way views and the API get objects: one function per object kind, shared by HTML and API.
 
-Outsiders get 404 (existence does not leak); members without the right role get 403. HTML and API share them.
+Outsiders get 404 (existence does not leak); members without the right role get 403.
 """
 
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
-from assessment.models import MaturityModel
+from assessment.models import Assessment, Evidence, MaturityModel, Membership, Organisation, Project
+
+
+class Action:
+    VIEW = "view"  # read an organisation's projects, assessments, evidence
+    WORK = "work"  # the team's work on a project: start assessments, answer, add and remove evidence
+    ADMINISTER = "administer"  # manage members, roles and projects
+
+
+def membership_of(user, organisation_id: int) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    cache = user.__dict__.setdefault("_memberships", {})
+    if organisation_id not in cache:
+        cache[organisation_id] = Membership.objects.filter(user=user, organisation_id=organisation_id).first()
+    return cache[organisation_id]
+
+
+def memberships(user) -> QuerySet[Membership]:
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__name")
+
+
+def _check(user, membership: Membership | None, action: str, project: Project | None = None) -> None:
+    if membership is None:
+        raise Http404(_("Not found."))
+    if action == Action.VIEW:
+        return
+    if action == Action.ADMINISTER and membership.is_admin:
+        return
+    if action == Action.WORK and membership.is_team_member and (project is None or _on_team(user, project)):
+        return
+    raise PermissionDenied(_("Your role does not allow this."))
+
+
+def _on_team(user, project: Project) -> bool:
+    return project.team.filter(pk=user.pk).exists()
+
+
+def access_organisation(user, slug: str, *, action: str = Action.VIEW) -> Organisation:
+    organisation = Organisation.objects.filter(slug=slug).first()
+    _check(user, organisation and membership_of(user, organisation.pk), action)
+    return organisation
+
+
+def access_project(user, project_id, *, action: str = Action.VIEW) -> Project:
+    project = Project.objects.select_related("organisation").filter(pk=_as_id(project_id)).first()
+    _check(user, project and membership_of(user, project.organisation_id), action, project)
+    return project
+
+
+def access_assessment(user, assessment_id, *, action: str = Action.VIEW) -> Assessment:
+    assessment = (
+        Assessment.objects.select_related("project", "organisation", "model").filter(pk=_as_id(assessment_id)).first()
+    )
+    _check(
+        user,
+        assessment and membership_of(user, assessment.organisation_id),
+        action,
+        assessment.project if assessment else None,
+    )
+    return assessment
+
+
+def access_evidence(user, evidence_id, *, action: str = Action.VIEW) -> Evidence:
+    evidence = (
+        Evidence.objects.select_related("assessment__project", "organisation")
+        .filter(pk=_as_id(evidence_id), removed_at__isnull=True)
+        .first()
+    )
+    _check(
+        user,
+        evidence and membership_of(user, evidence.organisation_id),
+        action,
+        evidence.assessment.project if evidence else None,
+    )
+    return evidence
+
+
+def visible_projects(user) -> QuerySet[Project]:
+    return Project.objects.filter(organisation__memberships__user=user.pk).select_related("organisation")
+
+
+def visible_assessments(user) -> QuerySet[Assessment]:
+    return Assessment.objects.filter(organisation__memberships__user=user.pk)
 
 
 def access_maturity_model(user, *, key: str, version: str) -> MaturityModel:
     """A maturity model version readable by this user. The built-in models are public reading."""
     model = MaturityModel.objects.filter(key=key, version=version).first()
     if model is None:
-        raise Http404("No such maturity model version.")
+        raise Http404(_("No such maturity model version."))
     return model
 
 
-def visible_maturity_models(user):
-    """The models this user may read (all built-in models; organisations' own arrive with tenancy)."""
+def visible_maturity_models(user) -> QuerySet[MaturityModel]:
     return MaturityModel.objects.all()
+
+
+def _as_id(value) -> int:
+    """Ids from URLs and payloads; anything that is not a positive whole number matches nothing."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 0
+    return number if 0 < number < 2**63 else 0

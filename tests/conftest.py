@@ -112,3 +112,68 @@ def page(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def acme(db):
+    """Alice's organisation: personas team, assessor, manager and orgadmin; one project whose team is `team`."""
+    from assessment.models import Organisation, Project
+
+    organisation = Organisation.objects.create(name="Acme Telecom", slug="acme")
+    project = Project.objects.create(organisation=organisation, name="Marketing platform", target_level=3)
+    return organisation, project
+
+
+def _member(django_user_model, organisation, username: str, **roles):
+    from assessment.models import Membership
+
+    user = django_user_model.objects.create_user(username, password="correct horse battery")
+    Membership.objects.create(organisation=organisation, user=user, **roles)
+    return user
+
+
+@pytest.fixture
+def project(acme):
+    return acme[1]
+
+
+@pytest.fixture
+def team(django_user_model, acme):
+    organisation, project = acme
+    user = _member(django_user_model, organisation, "team", is_team_member=True)
+    project.team.add(user)
+    return user
+
+
+@pytest.fixture
+def assessor(django_user_model, acme):
+    return _member(django_user_model, acme[0], "assessor", is_assessor=True)
+
+
+@pytest.fixture
+def manager(django_user_model, acme):
+    return _member(django_user_model, acme[0], "manager", is_manager=True)
+
+
+@pytest.fixture
+def orgadmin(django_user_model, acme):
+    return _member(django_user_model, acme[0], "orgadmin", is_admin=True)
+
+
+@pytest.fixture
+def outsider(django_user_model, db):
+    """A team member and admin of another organisation: must never see Acme's data."""
+    from assessment.models import Organisation, Project
+
+    other = Organisation.objects.create(name="Other Bank", slug="other")
+    user = _member(django_user_model, other, "outsider", is_team_member=True, is_admin=True)
+    Project.objects.create(organisation=other, name="Mobile banking").team.add(user)
+    return user
+
+
+@pytest.fixture
+def assessment(caict, project, team):
+    """A draft Part 3 assessment of Acme's project, target level 3, started by `team`."""
+    from assessment.services.assessments import start_assessment
+
+    return start_assessment(project=project, actor=team, target_level=3)

@@ -1,3 +1,4 @@
+from assessment.models.assessments import Answer, AnswerValue, Assessment, AssessmentState, AuditEntry
 from assessment.models.catalog import (
     CatalogImport,
     Criterion,
@@ -8,14 +9,28 @@ from assessment.models.catalog import (
     SubDomain,
     SubItem,
 )
+from assessment.models.evidence import Evidence, EvidenceLink, EvidenceSource
+from assessment.models.tenancy import Membership, Organisation, Project, Role
 
 __all__ = [
+    "Answer",
+    "AnswerValue",
+    "Assessment",
+    "AssessmentState",
+    "AuditEntry",
     "CatalogImport",
     "Criterion",
+    "Evidence",
+    "EvidenceLink",
+    "EvidenceSource",
     "Item",
     "MaturityModel",
+    "Membership",
     "ModelLevel",
+    "Organisation",
     "Part",
+    "Project",
+    "Role",
     "SubDomain",
     "SubItem",
 ]

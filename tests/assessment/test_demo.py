@@ -4,24 +4,39 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
+from assessment.models import Answer, Assessment, Membership, Project
+
 pytestmark = pytest.mark.django_db
 
 PERSONAS = ["team", "assessor", "manager", "orgadmin", "outsider"]
 
 
-def test_seed_demo_creates_every_persona_with_the_demo_password(django_user_model, capsys):
+def test_seed_demo_creates_every_persona_with_the_demo_password(django_user_model, capsys, caict):
     call_command("seed_demo")
     assert sorted(django_user_model.objects.values_list("username", flat=True)) == sorted(PERSONAS)
     for username in PERSONAS:
         assert authenticate(username=username, password="demo12345") is not None
-    assert "created team (team member)" in capsys.readouterr().out
+    assert "created team (team in demo-telecom)" in capsys.readouterr().out
+    outsider = django_user_model.objects.get(username="outsider")
+    assert [m.organisation.slug for m in outsider.memberships.all()] == ["demo-bank"]
+    assert Assessment.objects.filter(project__organisation__slug="demo-telecom").count() == 1
 
 
 def test_seed_demo_twice_changes_nothing(django_user_model):
     call_command("seed_demo")
-    ids = dict(django_user_model.objects.values_list("username", "pk"))
+    before = snapshot(django_user_model)
     call_command("seed_demo")
-    assert dict(django_user_model.objects.values_list("username", "pk")) == ids
+    assert snapshot(django_user_model) == before
+
+
+def snapshot(user_model) -> tuple:
+    return (
+        sorted(user_model.objects.values_list("username", "pk", "password")),
+        sorted(Membership.objects.values_list("user__username", "organisation__slug", "is_team_member", "is_admin")),
+        sorted(Project.objects.values_list("name", "pk")),
+        Assessment.objects.count(),
+        Answer.objects.count(),
+    )
 
 
 def test_demo_users_can_sign_in(client):

@@ -1,0 +1,74 @@
+"""Evidence: a file, link or note supporting one or more criteria of an assessment."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from assessment.models.assessments import Assessment
+from assessment.models.catalog import Criterion
+from assessment.models.tenancy import Organisation
+
+
+class EvidenceSource(models.TextChoices):
+    FILE = "file", _("File")
+    LINK = "link", _("Link")
+    NOTE = "note", _("Note")
+
+
+def evidence_file_path(evidence: "Evidence", _user_file_name: str) -> str:
+    """A generated storage name; the user's file name is display text only and never touches the disk."""
+    return f"evidence/{evidence.organisation_id}/{uuid.uuid4().hex}"
+
+
+class Evidence(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence")
+    source = models.CharField(max_length=10, choices=EvidenceSource)
+    name = models.CharField(_("name"), max_length=255)
+    file = models.FileField(upload_to=evidence_file_path, blank=True, max_length=200)
+    media_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    url = models.URLField(max_length=2000, blank=True)
+    note = models.TextField(blank=True)
+    sha256 = models.CharField(max_length=64)
+    criteria = models.ManyToManyField(Criterion, through="EvidenceLink", related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    effective_on = models.DateField(_("effective date"), default=timezone.localdate)
+    expires_on = models.DateField(_("expiry date"), null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name_plural = _("evidence")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_on__isnull=True) | models.Q(expires_on__gte=models.F("effective_on")),
+                name="evidence_expires_after_effective",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
+
+
+class EvidenceLink(models.Model):
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="links")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="evidence_links")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["evidence", "criterion"], name="evidence_link_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.evidence_id} → {self.criterion_id}"

@@ -1,0 +1,206 @@
+"""Writes of assessments: starting one, the team's answers, and submission."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessment.exceptions import RuleViolation
+from assessment.models import Answer, AnswerValue, Assessment, AssessmentState, Criterion, MaturityModel, Project
+from assessment.services import audit
+
+DEFAULT_MODEL_KEY = "caict-devops"
+DEFAULT_PARTS = ("cd",)
+
+
+def current_model(key: str = DEFAULT_MODEL_KEY) -> MaturityModel | None:
+    return MaturityModel.objects.filter(key=key).order_by("-loaded_at", "-pk").first()
+
+
+@transaction.atomic
+def start_assessment(
+    *,
+    project: Project,
+    actor,
+    target_level: int,
+    part_codes: list[str] | None = None,
+    model: MaturityModel | None = None,
+) -> Assessment:
+    """A draft assessment pinned to a model version (the current CAICT one unless given), Part 3 by default."""
+    model = model or current_model()
+    if model is None:
+        raise RuleViolation(_("No maturity model is loaded yet."), field="model")
+    if not isinstance(target_level, int) or not 1 <= target_level <= 5:
+        raise RuleViolation(_("The target level must be from 1 to 5."), field="target_level")
+    codes = list(dict.fromkeys(part_codes or DEFAULT_PARTS))
+    parts = list(model.parts.filter(code__in=codes))
+    unknown = sorted(set(codes) - {part.code for part in parts})
+    if unknown:
+        raise RuleViolation(_("Unknown part: %(codes)s.") % {"codes": ", ".join(unknown)}, field="parts")
+    outlines = sorted(part.code for part in parts if not part.is_assessable)
+    if outlines:
+        raise RuleViolation(
+            _("These parts are outlines without criteria and cannot be assessed: %(codes)s.")
+            % {"codes": ", ".join(outlines)},
+            field="parts",
+        )
+    assessment = Assessment.objects.create(
+        organisation=project.organisation, project=project, model=model, target_level=target_level, created_by=actor
+    )
+    assessment.parts.set(parts)
+    audit.record(
+        organisation=project.organisation,
+        assessment=assessment,
+        actor=actor,
+        action="assessment.started",
+        target=str(assessment.pk),
+        after={"target_level": target_level, "parts": codes, "model": f"{model.key} {model.version}"},
+    )
+    return assessment
+
+
+def ensure_team_editable(assessment: Assessment) -> None:
+    if not assessment.is_team_editable:
+        raise RuleViolation(
+            _("This assessment is %(state)s and can no longer be changed by the team.")
+            % {"state": assessment.get_state_display()},
+            field="state",
+        )
+
+
+def criteria_in_scope(assessment: Assessment, codes: list[str]) -> tuple[dict[str, Criterion], list[str]]:
+    """The assessment's criteria with these codes, and the codes that are not among them."""
+    found = {
+        criterion.code: criterion
+        for criterion in Criterion.objects.filter(
+            model_id=assessment.model_id, code__in=codes, subitem__item__subdomain__part__in=assessment.parts.all()
+        )
+    }
+    return found, [code for code in codes if code not in found]
+
+
+def not_in_scope_message(assessment: Assessment, code: str) -> str:
+    return _("%(code)s is not a criterion of this assessment (model %(model)s, parts in scope).") % {
+        "code": code,
+        "model": f"{assessment.model.key} {assessment.model.version}",
+    }
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    criterion: str
+    value: str
+    comment: str = ""
+    justification: str = ""
+
+
+def _answer_problems(item: AnswerInput) -> dict[str, str]:
+    problems = {}
+    if item.value not in AnswerValue.values:
+        problems["answer"] = _("Choose met, partly, not_met or na.")
+    elif item.value == AnswerValue.NOT_APPLICABLE and not item.justification.strip():
+        problems["justification"] = _("Say why this criterion does not apply: an assessor has to approve it.")
+    return problems
+
+
+@transaction.atomic
+def save_answers(*, assessment: Assessment, items: list[AnswerInput], actor) -> list[Answer]:
+    """Upserts answers by criterion code, all or nothing; every problem is reported by position and field."""
+    ensure_team_editable(assessment)
+    criteria, unknown = criteria_in_scope(assessment, [item.criterion for item in items])
+    errors: dict[str, list[str]] = {}
+    for index, item in enumerate(items):
+        prefix = f"{index}." if len(items) > 1 else ""
+        if item.criterion in unknown:
+            errors[f"{prefix}criterion"] = [not_in_scope_message(assessment, item.criterion)]
+        for field, message in _answer_problems(item).items():
+            errors[f"{prefix}{field}"] = [message]
+    if errors:
+        raise RuleViolation(next(iter(errors.values()))[0], errors=errors)
+    existing = {
+        answer.criterion_id: answer
+        for answer in Answer.objects.select_for_update().filter(
+            assessment=assessment, criterion__in=[criteria[item.criterion] for item in items]
+        )
+    }
+    return [
+        _upsert(assessment, criteria[item.criterion], existing.get(criteria[item.criterion].pk), item, actor)
+        for item in items
+    ]
+
+
+def _upsert(assessment: Assessment, criterion: Criterion, answer: Answer | None, item: AnswerInput, actor) -> Answer:
+    fields = {"value": item.value, "comment": item.comment.strip(), "justification": item.justification.strip()}
+    if item.value != AnswerValue.NOT_APPLICABLE:
+        fields["justification"] = ""
+    before = None if answer is None else {name: getattr(answer, name) for name in fields}
+    if before == fields:
+        return answer
+    if answer is None:
+        answer = Answer(assessment=assessment, criterion=criterion)
+    for name, value in fields.items():
+        setattr(answer, name, value)
+    answer.updated_by = actor
+    answer.save()
+    audit.record(
+        organisation=assessment.organisation,
+        assessment=assessment,
+        actor=actor,
+        action="answer.changed",
+        target=criterion.code,
+        before=before,
+        after=fields,
+    )
+    return answer
+
+
+def save_answer(
+    *, assessment: Assessment, criterion_code: str, value: str, actor, comment: str = "", justification: str = ""
+) -> Answer:
+    item = AnswerInput(criterion=criterion_code, value=value, comment=comment, justification=justification)
+    return save_answers(assessment=assessment, items=[item], actor=actor)[0]
+
+
+def required_criteria(assessment: Assessment):
+    """The criteria the team must answer before submitting: every level up to the target, parts in scope."""
+    return Criterion.objects.filter(
+        model_id=assessment.model_id,
+        subitem__item__subdomain__part__in=assessment.parts.all(),
+        level__lte=assessment.target_level,
+    )
+
+
+@transaction.atomic
+def submit_assessment(*, assessment: Assessment, actor) -> Assessment:
+    """Hands the assessment to the assessors once every criterion up to the target level is answered."""
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.state == AssessmentState.SUBMITTED:
+        raise RuleViolation(_("This assessment is already submitted."), field="state")
+    ensure_team_editable(assessment)
+    missing = list(
+        required_criteria(assessment)
+        .exclude(pk__in=assessment.answers.values("criterion_id"))
+        .order_by("subitem__item__subdomain__part__number", "subitem__position", "level")
+        .values_list("code", flat=True)
+    )
+    if missing:
+        shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
+        raise RuleViolation(
+            _("%(count)d criteria up to the target level are not answered yet: %(codes)s")
+            % {"count": len(missing), "codes": shown},
+            field="answers",
+        )
+    before = assessment.state
+    assessment.state, assessment.submitted_at = AssessmentState.SUBMITTED, timezone.now()
+    assessment.save(update_fields=["state", "submitted_at", "updated_at"])
+    audit.record(
+        organisation=assessment.organisation,
+        assessment=assessment,
+        actor=actor,
+        action="assessment.submitted",
+        target=str(assessment.pk),
+        before={"state": before},
+        after={"state": assessment.state},
+    )
+    return assessment

@@ -1,0 +1,200 @@
+"""Writes of evidence: files (judged by content, size-limited, stored under generated names), links, notes."""
+
+import datetime
+import hashlib
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.files.base import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessment.exceptions import RuleViolation
+from assessment.models import Assessment, Evidence, EvidenceLink, EvidenceSource
+from assessment.services import audit
+from assessment.services.assessments import criteria_in_scope, ensure_team_editable, not_in_scope_message
+from assessment.uploads import safe_display_name, sniff_media_type
+
+SNIFF_BYTES = 8192
+MAX_NOTE_LENGTH = 20_000
+
+
+def _criteria(assessment: Assessment, codes: list[str]):
+    codes = list(dict.fromkeys(code.strip() for code in codes if code and code.strip()))
+    if not codes:
+        raise RuleViolation(_("Name at least one criterion this evidence supports."), field="criteria")
+    found, unknown = criteria_in_scope(assessment, codes)
+    if unknown:
+        raise RuleViolation(not_in_scope_message(assessment, unknown[0]), field="criteria")
+    return list(found.values())
+
+
+def _check_dates(effective_on: datetime.date, expires_on: datetime.date | None) -> None:
+    if expires_on is not None and expires_on < effective_on:
+        raise RuleViolation(_("The expiry date is before the effective date."), field="expires_on")
+
+
+def _digest(upload) -> str:
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def _file_fields(upload) -> dict:
+    limit = settings.EVIDENCE_MAX_UPLOAD_BYTES
+    if upload.size > limit:
+        raise RuleViolation(
+            _("The file is %(size)s MB; the limit is %(limit)s MB.")
+            % {"size": f"{upload.size / 1048576:.1f}", "limit": f"{limit / 1048576:.0f}"},
+            field="file",
+        )
+    if upload.size == 0:
+        raise RuleViolation(_("The file is empty."), field="file")
+    upload.seek(0)
+    media_type = sniff_media_type(upload.read(SNIFF_BYTES))
+    if media_type is None:
+        raise RuleViolation(
+            _(
+                "This kind of file is not accepted. Upload PDF, images, Office documents, ZIP/gzip archives or text "
+                "reports (XML, JSON, YAML, CSV)."
+            ),
+            field="file",
+        )
+    return {
+        "media_type": media_type,
+        "size": upload.size,
+        "sha256": _digest(upload),
+        "name": safe_display_name(getattr(upload, "name", "")),
+    }
+
+
+def _link_fields(url: str, name: str) -> dict:
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise RuleViolation(_("Give a link that starts with http:// or https://."), field="url")
+    return {
+        "url": url.strip(),
+        "sha256": hashlib.sha256(url.strip().encode()).hexdigest(),
+        "name": safe_display_name(name or parts.netloc + parts.path, fallback=parts.netloc)[:255],
+    }
+
+
+def _note_fields(note: str, name: str) -> dict:
+    note = note.strip()
+    if not note:
+        raise RuleViolation(_("The note is empty."), field="note")
+    if len(note) > MAX_NOTE_LENGTH:
+        raise RuleViolation(
+            _("The note is longer than %(limit)s characters.") % {"limit": MAX_NOTE_LENGTH}, field="note"
+        )
+    first_line = note.splitlines()[0][:80]
+    return {
+        "note": note,
+        "sha256": hashlib.sha256(note.encode()).hexdigest(),
+        "name": safe_display_name(name or first_line, fallback=_("Note")),
+    }
+
+
+def add_evidence(
+    *,
+    assessment: Assessment,
+    actor,
+    criteria_codes: list[str],
+    upload=None,
+    url: str = "",
+    note: str = "",
+    name: str = "",
+    effective_on: datetime.date | None = None,
+    expires_on: datetime.date | None = None,
+) -> Evidence:
+    """Stores one piece of evidence (exactly one of a file, a link or a note) for the given criteria."""
+    given = [kind for kind, value in (("file", upload), ("url", url), ("note", note)) if value]
+    if len(given) != 1:
+        raise RuleViolation(_("Give exactly one of a file, a link or a note."), field="file")
+    ensure_team_editable(assessment)
+    criteria = _criteria(assessment, criteria_codes)
+    effective_on = effective_on or timezone.localdate()
+    _check_dates(effective_on, expires_on)
+    if upload:
+        source, fields = EvidenceSource.FILE, _file_fields(upload)
+    elif url:
+        source, fields = EvidenceSource.LINK, _link_fields(url, name)
+    else:
+        source, fields = EvidenceSource.NOTE, _note_fields(note, name)
+    evidence = Evidence(
+        organisation=assessment.organisation,
+        assessment=assessment,
+        source=source,
+        uploaded_by=actor,
+        effective_on=effective_on,
+        expires_on=expires_on,
+        **fields,
+    )
+    try:
+        with transaction.atomic():
+            if upload:
+                evidence.file.save("upload", File(upload), save=False)
+            evidence.save()
+            EvidenceLink.objects.bulk_create(
+                EvidenceLink(evidence=evidence, criterion=criterion) for criterion in criteria
+            )
+            audit.record(
+                organisation=assessment.organisation,
+                assessment=assessment,
+                actor=actor,
+                action="evidence.added",
+                target=evidence.name,
+                after={"id": evidence.pk, "sha256": evidence.sha256, "criteria": [c.code for c in criteria]},
+            )
+    except Exception:
+        # Nothing half-written: a stored file without its record is removed again.
+        if evidence.file and evidence.file.name:
+            evidence.file.storage.delete(evidence.file.name)
+        raise
+    return evidence
+
+
+@transaction.atomic
+def attach_evidence(*, evidence: Evidence, criteria_codes: list[str], actor) -> Evidence:
+    """Lets one piece of evidence support more criteria of its assessment."""
+    ensure_team_editable(evidence.assessment)
+    if evidence.is_removed:
+        raise RuleViolation(_("This evidence was removed."), field="evidence")
+    criteria = _criteria(evidence.assessment, criteria_codes)
+    linked = set(evidence.links.values_list("criterion_id", flat=True))
+    new = [criterion for criterion in criteria if criterion.pk not in linked]
+    EvidenceLink.objects.bulk_create(EvidenceLink(evidence=evidence, criterion=criterion) for criterion in new)
+    if new:
+        audit.record(
+            organisation=evidence.organisation,
+            assessment=evidence.assessment,
+            actor=actor,
+            action="evidence.attached",
+            target=evidence.name,
+            after={"criteria": [c.code for c in new]},
+        )
+    return evidence
+
+
+@transaction.atomic
+def remove_evidence(*, evidence: Evidence, actor) -> Evidence:
+    """Withdraws evidence while the team may still edit; the record and its removal stay in the audit trail."""
+    evidence = Evidence.objects.select_for_update().select_related("assessment").get(pk=evidence.pk)
+    ensure_team_editable(evidence.assessment)
+    if evidence.is_removed:
+        raise RuleViolation(_("This evidence was already removed."), field="evidence")
+    evidence.removed_at, evidence.removed_by = timezone.now(), actor
+    evidence.save(update_fields=["removed_at", "removed_by"])
+    audit.record(
+        organisation=evidence.organisation,
+        assessment=evidence.assessment,
+        actor=actor,
+        action="evidence.removed",
+        target=evidence.name,
+        before={"id": evidence.pk, "sha256": evidence.sha256},
+    )
+    return evidence
