@@ -44,6 +44,15 @@ def _check(user, membership: Membership | None, action: str, project: Project | 
     raise PermissionDenied(_("Your role does not allow this."))
 
 
+def can(user, action: str, project: Project) -> bool:
+    """Whether the user may take the action on the project, for showing or hiding controls."""
+    try:
+        _check(user, membership_of(user, project.organisation_id), action, project)
+    except (Http404, PermissionDenied):
+        return False
+    return True
+
+
 def _on_team(user, project: Project) -> bool:
     return project.team.filter(pk=user.pk).exists()
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessment.views import catalog, pages
+from assessment.views import assessments, catalog, evidence, organisation, pages
 
 # Each block belongs to one feature; keep edits inside your block.
 urlpatterns = [
@@ -20,5 +20,35 @@ urlpatterns = [
         "catalog/<slug:key>/<str:version>/subitems/<str:subitem_code>/", catalog.subitem_detail, name="catalog-subitem"
     ),
     # organisation admin and accounts
+    path("orgs/<slug:slug>/members/", organisation.member_list, name="organisation-members"),
+    path("orgs/<slug:slug>/members/add/", organisation.member_add, name="organisation-member-add"),
+    path("orgs/<slug:slug>/members/<int:membership_id>/", organisation.member_roles, name="organisation-member"),
+    path(
+        "orgs/<slug:slug>/members/<int:membership_id>/remove/",
+        organisation.member_remove,
+        name="organisation-member-remove",
+    ),
+    path(
+        "orgs/<slug:slug>/members/<int:membership_id>/invite/",
+        organisation.member_invite,
+        name="organisation-member-invite",
+    ),
+    path("orgs/<slug:slug>/projects/", organisation.project_list, name="organisation-projects"),
+    path("orgs/<slug:slug>/projects/add/", organisation.project_add, name="organisation-project-add"),
+    path("orgs/<slug:slug>/projects/<int:project_id>/", organisation.project_edit, name="organisation-project"),
     # projects, assessments, questionnaire and evidence
+    path("projects/<int:project_id>/", assessments.project_detail, name="project"),
+    path("projects/<int:project_id>/assessments/", assessments.assessment_start, name="assessment-start"),
+    path("assessments/<int:assessment_id>/", assessments.assessment_overview, name="assessment-overview"),
+    path("assessments/<int:assessment_id>/submit/", assessments.assessment_submit, name="assessment-submit"),
+    path("assessments/<int:assessment_id>/evidence/", evidence.evidence_add, name="evidence-add"),
+    path("assessments/<int:assessment_id>/evidence/attach/", evidence.evidence_attach, name="evidence-attach"),
+    path("assessments/<int:assessment_id>/answers/<str:criterion_code>/", assessments.answer_save, name="answer-save"),
+    path(
+        "assessments/<int:assessment_id>/questionnaire/<str:subdomain_code>/",
+        assessments.questionnaire,
+        name="questionnaire",
+    ),
+    path("evidence/<int:evidence_id>/remove/", evidence.evidence_remove, name="evidence-remove"),
+    path("evidence/<int:evidence_id>/download/", evidence.evidence_download, name="evidence-download"),
 ]

@@ -1,7 +1,16 @@
-"""Every API error has one shape: {"detail": "...", "errors": {field: [messages]}}."""
+"""Every API error has one shape: {"detail": "...", "errors": {field: [messages]}}.
 
+A business rule's refusal (assessment.exceptions.RuleViolation) is a 409 when it is about the object's state
+(e.g. submitting twice, answering a submitted assessment) and a 400 otherwise.
+"""
+
+from django.utils.translation import gettext as _
+from rest_framework import status
 from rest_framework.exceptions import ValidationError
-from rest_framework.views import exception_handler
+from rest_framework.response import Response
+from rest_framework.views import exception_handler, set_rollback
+
+from assessment.exceptions import RuleViolation
 
 
 def _flatten(errors, prefix: str = "") -> dict[str, list[str]]:
@@ -21,13 +30,24 @@ def _flatten(errors, prefix: str = "") -> dict[str, list[str]]:
     return {prefix or "non_field_errors": [str(message) for message in messages]}
 
 
+def _rule_violation_response(exc: RuleViolation) -> Response:
+    set_rollback()
+    is_about_state = "state" in exc.errors
+    return Response(
+        {"detail": str(exc.message), "errors": {field: [str(m) for m in msgs] for field, msgs in exc.errors.items()}},
+        status=status.HTTP_409_CONFLICT if is_about_state else status.HTTP_400_BAD_REQUEST,
+    )
+
+
 def handle_api_exception(exc, context):
+    if isinstance(exc, RuleViolation):
+        return _rule_violation_response(exc)
     response = exception_handler(exc, context)
     if response is None:
         return None
     if isinstance(exc, ValidationError):
         errors = _flatten(response.data)
-        first_field, first_messages = next(iter(errors.items()), ("", ["Invalid input."]))
+        first_field, first_messages = next(iter(errors.items()), ("", [_("Invalid input.")]))
         detail = first_messages[0] if first_field == "non_field_errors" else f"{first_field}: {first_messages[0]}"
         response.data = {"detail": detail, "errors": errors}
     else:

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -60,12 +62,19 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "assessment.context_processors.navigation",
             ],
         },
     },
 ]
 
 DATABASES = {"default": env_database("DATABASE_URL", default_sqlite=BASE_DIR / "db.sqlite3")}
+# Sign-in throttling counts here: one process keeps its own counts unless CACHE_URL names a shared Redis.
+CACHE_URL = env_str("CACHE_URL", "")
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured(f"Environment variable CACHE_URL must start with redis://, not {CACHE_URL!r}.")
+_CACHE_BACKEND = "django.core.cache.backends." + ("redis.RedisCache" if CACHE_URL else "locmem.LocMemCache")
+CACHES = {"default": {"BACKEND": _CACHE_BACKEND, "LOCATION": CACHE_URL}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -101,6 +110,11 @@ STORAGES = {
 }
 EVIDENCE_MAX_UPLOAD_BYTES = env_int("EVIDENCE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)
 CATALOG_MAX_FILE_BYTES = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "assessment.upload_limits.EvidenceSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Security: production defaults are the strict ones; development (DEBUG) relaxes what needs HTTPS.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
@@ -136,9 +150,13 @@ if MAIL_BACKEND == _SMTP:
         "use_tls": env_bool("MAIL_USE_TLS", False),
     }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "devops-maturity@localhost")
+# Links in emails sent outside a request (invitations) start with this.
+_HOST = next((host.lstrip(".") for host in ALLOWED_HOSTS if host != "*"), "localhost")
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else f"https://{_HOST}").rstrip("/")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -146,6 +164,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "config.api_errors.handle_api_exception",
+    # Password guessing against the token endpoint is slowed per client address.
+    "DEFAULT_THROTTLE_RATES": {"auth-token": env_str("API_TOKEN_THROTTLE_RATE", "10/min")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "DevOps Maturity API",

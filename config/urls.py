@@ -2,9 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from assessment.views import accounts
+
 urlpatterns = [
     path("", include("assessment.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/login/", accounts.login, name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("assessment.api.urls")),

@@ -13,6 +13,16 @@ CAICT_FILE = Path(settings.BASE_DIR) / "assessment" / "catalogs" / "caict-devops
 WORKER_QUEUES = ["default", "scoring", "reports", "metrics"]
 
 
+@pytest.fixture(autouse=True)
+def evidence_storage(settings, tmp_path):
+    """Each test stores uploaded evidence in its own temporary folder."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
+    }
+    return tmp_path
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Loads the CAICT catalogue once into the test database; rolled-back tests share it."""

@@ -100,3 +100,8 @@ def search_subitems(model: MaturityModel, query: str) -> list[SubItem]:
         .prefetch_related(Prefetch("criteria", queryset=Criterion.objects.order_by("level")))
         .order_by("item__subdomain__part__number", "position")[:MAX_SEARCH_RESULTS]
     )
+
+
+def current_model(key: str = "caict-devops") -> MaturityModel | None:
+    """The newest loaded version of a model: what new assessments pin unless told otherwise."""
+    return MaturityModel.objects.filter(key=key).order_by("-loaded_at", "-pk").first()

@@ -8,14 +8,10 @@ from django.utils.translation import gettext as _
 
 from assessment.exceptions import RuleViolation
 from assessment.models import Answer, AnswerValue, Assessment, AssessmentState, Criterion, MaturityModel, Project
+from assessment.selectors.catalog import current_model
 from assessment.services import audit
 
-DEFAULT_MODEL_KEY = "caict-devops"
 DEFAULT_PARTS = ("cd",)
-
-
-def current_model(key: str = DEFAULT_MODEL_KEY) -> MaturityModel | None:
-    return MaturityModel.objects.filter(key=key).order_by("-loaded_at", "-pk").first()
 
 
 @transaction.atomic

@@ -4,7 +4,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from assessment.models import Membership, Organisation, Project
-from assessment.services.assessments import AnswerInput, current_model, save_answers, start_assessment
+from assessment.selectors.catalog import current_model
+from assessment.services.assessments import AnswerInput, save_answers, start_assessment
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - published demo credential, never used outside demo data
 DEMO_USERS = [

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.files.base import File
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,8 +49,8 @@ def _file_fields(upload) -> dict:
     limit = settings.EVIDENCE_MAX_UPLOAD_BYTES
     if upload.size > limit:
         raise RuleViolation(
-            _("The file is %(size)s MB; the limit is %(limit)s MB.")
-            % {"size": f"{upload.size / 1048576:.1f}", "limit": f"{limit / 1048576:.0f}"},
+            _("The file is %(size)s; the limit is %(limit)s.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
             field="file",
         )
     if upload.size == 0:

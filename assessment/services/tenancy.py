@@ -1,5 +1,8 @@
 """Writes of organisations, memberships and projects (organisation admins' work)."""
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
 from django.db import transaction
@@ -55,20 +58,56 @@ def add_member(*, organisation: Organisation, username: str, email: str, roles: 
         after={"roles": membership.roles},
     )
     if created and email:
-        transaction.on_commit(lambda: _send_invitation(email))
+        transaction.on_commit(lambda: _send_invitation(user_id=user.pk, organisation_name=organisation.name))
     return membership
 
 
-def _send_invitation(email: str) -> None:
-    # The password-reset email doubles as the invitation: it lets the new member choose a password.
-    form = PasswordResetForm({"email": email})
+class _InvitationForm(PasswordResetForm):
+    """The password-reset email, sent to one new account (Django's own form skips unusable passwords)."""
+
+    def __init__(self, *, user):
+        super().__init__({"email": user.email})
+        self.user = user
+
+    def get_users(self, email):
+        return [self.user] if self.user.is_active and self.user.email else []
+
+
+def _send_invitation(*, user_id: int, organisation_name: str) -> None:
+    # The password-reset link doubles as the invitation: it lets the new member choose a password. Sent after
+    # commit, outside the request, so the link's address comes from SITE_URL.
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None:
+        return
+    form = _InvitationForm(user=user)
     if form.is_valid():
+        site = urlsplit(settings.SITE_URL)
         form.save(
-            domain_override=None,
-            use_https=False,
+            domain_override=site.netloc,
+            use_https=site.scheme == "https",
             subject_template_name="registration/invitation_subject.txt",
             email_template_name="registration/invitation_email.txt",
+            extra_email_context={
+                "organisation_name": organisation_name,
+                "site_url": settings.SITE_URL,
+                "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86_400),
+            },
         )
+
+
+@transaction.atomic
+def send_invitation_again(*, membership: Membership, actor) -> None:
+    """A fresh set-your-password email for a member who has not chosen a password yet (the first link expired)."""
+    user = membership.user
+    if user.has_usable_password():
+        raise RuleViolation(_("%(name)s has chosen a password already.") % {"name": user.get_username()})
+    if not user.email:
+        raise RuleViolation(_("%(name)s has no email address.") % {"name": user.get_username()})
+    audit.record(
+        organisation=membership.organisation, actor=actor, action="membership.invited_again", target=user.username
+    )
+    organisation_name = membership.organisation.name
+    transaction.on_commit(lambda: _send_invitation(user_id=user.pk, organisation_name=organisation_name))
 
 
 @transaction.atomic

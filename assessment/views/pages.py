@@ -6,11 +6,16 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from assessment.selectors import catalog as catalog_selectors
+from assessment.selectors import projects as project_selectors
 
 
 @require_GET
 def home(request):
-    return render(request, "home.html", {"models": catalog_selectors.list_models()})
+    """Each person lands where their work is; visitors see what the product does."""
+    context = {"models": catalog_selectors.list_models()}
+    if request.user.is_authenticated:
+        context |= project_selectors.home_page(request.user)
+    return render(request, "home.html", context)
 
 
 @require_GET

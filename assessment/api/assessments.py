@@ -1,0 +1,166 @@
+"""Assessments: list the visible ones, start one, read one with its progress, submit it to the assessors."""
+
+from django.db.models import Func, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from assessment.access import Action, access_assessment, access_project, visible_assessments, visible_maturity_models
+from assessment.api.schema import error_responses
+from assessment.models import Answer, Assessment, Criterion, MaturityModel, Part
+from assessment.services.assessments import start_assessment, submit_assessment
+
+MAX_ID = 2**63 - 1
+
+
+class _Count(Func):
+    """COUNT(*) of a subquery's rows without GROUP BY, so it yields exactly one row."""
+
+    function = "COUNT"
+    template = "%(function)s(*)"
+    output_field = IntegerField()
+
+    def __init__(self):
+        super().__init__()
+
+
+def _count(queryset: QuerySet) -> Coalesce:
+    return Coalesce(Subquery(queryset.order_by().annotate(count=_Count()).values("count")[:1]), 0)
+
+
+def with_progress(queryset: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    """Adds `answered_count` and `required_count`: criteria up to the target level of the parts in scope."""
+    parts_in_scope = Assessment.parts.through.objects.filter(assessment_id=OuterRef(OuterRef("pk"))).values("part_id")
+    required = Criterion.objects.filter(
+        model_id=OuterRef("model_id"),
+        level__lte=OuterRef("target_level"),
+        subitem__item__subdomain__part__in=parts_in_scope,
+    )
+    # Answers only ever exist for criteria of the parts in scope (services.assessments.save_answers).
+    answered = Answer.objects.filter(assessment_id=OuterRef("pk"), criterion__level__lte=OuterRef("target_level"))
+    return (
+        queryset.select_related("model", "created_by")
+        .prefetch_related(Prefetch("parts", queryset=Part.objects.only("pk", "code", "number").order_by("number")))
+        .annotate(required_count=_count(required), answered_count=_count(answered))
+    )
+
+
+class ModelOutput(serializers.ModelSerializer):
+    class Meta:
+        model = MaturityModel
+        fields = ["id", "key", "version"]
+
+
+class ProgressOutput(serializers.Serializer):
+    answered = serializers.IntegerField(source="answered_count", help_text="Required criteria answered so far.")
+    required = serializers.IntegerField(source="required_count", help_text="Criteria up to the target level.")
+
+
+class AssessmentOutput(serializers.ModelSerializer):
+    model = ModelOutput()
+    parts = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    progress = ProgressOutput(source="*")
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "project",
+            "model",
+            "parts",
+            "target_level",
+            "state",
+            "created_by",
+            "created_at",
+            "submitted_at",
+            "progress",
+        ]
+
+
+def assessment_data(assessment: Assessment) -> dict:
+    """The representation of one assessment, read afresh with its progress."""
+    return AssessmentOutput(with_progress(Assessment.objects.filter(pk=assessment.pk)).get()).data
+
+
+class AssessmentListView(GenericAPIView):
+    parser_classes = [JSONParser]
+
+    class AssessmentFilter(serializers.Serializer):
+        project = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+
+    class AssessmentCreateInput(serializers.Serializer):
+        project = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+        target_level = serializers.IntegerField(
+            min_value=1, max_value=5, required=False, help_text="Defaults to the project's target level."
+        )
+        parts = serializers.ListField(
+            child=serializers.CharField(max_length=60), max_length=20, required=False, help_text="Default: ['cd']."
+        )
+        model = serializers.IntegerField(
+            min_value=1, max_value=MAX_ID, required=False, allow_null=True, help_text="Default: current CAICT model."
+        )
+
+    @extend_schema(
+        operation_id="assessments_list",
+        parameters=[AssessmentFilter],
+        responses={200: AssessmentOutput(many=True), **error_responses(400)},
+    )
+    def get(self, request):
+        filters = self.AssessmentFilter(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        assessments = visible_assessments(request.user)
+        if project_id := filters.validated_data.get("project"):
+            assessments = assessments.filter(project_id=project_id)
+        page = self.paginate_queryset(with_progress(assessments).order_by("-created_at", "-pk"))
+        return self.get_paginated_response(AssessmentOutput(page, many=True).data)
+
+    @extend_schema(
+        operation_id="assessments_create",
+        request=AssessmentCreateInput,
+        responses={201: AssessmentOutput, **error_responses(400, 403, 404)},
+    )
+    def post(self, request):
+        payload = self.AssessmentCreateInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        project = access_project(request.user, data["project"], action=Action.WORK)
+        assessment = start_assessment(
+            project=project,
+            actor=request.user,
+            target_level=data.get("target_level", project.target_level),
+            part_codes=data.get("parts"),
+            model=_chosen_model(request.user, data.get("model")),
+        )
+        return Response(assessment_data(assessment), status=status.HTTP_201_CREATED)
+
+
+def _chosen_model(user, model_id: int | None) -> MaturityModel | None:
+    if model_id is None:
+        return None
+    model = visible_maturity_models(user).filter(pk=model_id).first()
+    if model is None:
+        raise serializers.ValidationError({"model": [_("No such maturity model.")]})
+    return model
+
+
+class AssessmentDetailView(APIView):
+    @extend_schema(operation_id="assessments_retrieve", responses={200: AssessmentOutput, **error_responses(404)})
+    def get(self, request, assessment_id: int):
+        return Response(assessment_data(access_assessment(request.user, assessment_id)))
+
+
+class AssessmentSubmitView(APIView):
+    @extend_schema(
+        operation_id="assessments_submit",
+        request=None,
+        responses={200: AssessmentOutput, **error_responses(400, 403, 404, 409)},
+    )
+    def post(self, request, assessment_id: int):
+        assessment = access_assessment(request.user, assessment_id, action=Action.WORK)
+        return Response(assessment_data(submit_assessment(assessment=assessment, actor=request.user)))

@@ -1,0 +1,163 @@
+"""Evidence of an assessment: list it, upload a file or give a link or note (multipart), read and remove it."""
+
+from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from assessment.access import Action, access_assessment, access_evidence
+from assessment.api.schema import error_responses
+from assessment.models import Criterion, Evidence, EvidenceSource
+from assessment.services.evidence import MAX_NOTE_LENGTH, add_evidence, remove_evidence
+from assessment.upload_limits import oversize_message
+
+# Scoring arrives in a later issue; until then every piece of evidence is pending, without facts or verdicts.
+SCORING_STATUSES = ["pending", "scoring", "scored", "failed"]
+
+
+class VerdictOutput(serializers.Serializer):
+    criterion = serializers.CharField()
+    verdict = serializers.ChoiceField(choices=["met", "not_met", "inconclusive"])
+    explanation = serializers.CharField()
+
+
+class EvidenceOutput(serializers.ModelSerializer):
+    kind = serializers.CharField(source="source", help_text="What the evidence is; the source until scoring runs.")
+    status = serializers.SerializerMethodField()
+    reason = serializers.SerializerMethodField()
+    facts = serializers.SerializerMethodField()
+    verdicts = serializers.SerializerMethodField()
+    criteria = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    uploaded_by = serializers.CharField(source="uploaded_by.username")
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "assessment",
+            "name",
+            "kind",
+            "status",
+            "reason",
+            "facts",
+            "verdicts",
+            "sha256",
+            "source",
+            "media_type",
+            "size",
+            "url",
+            "note",
+            "criteria",
+            "uploaded_by",
+            "uploaded_at",
+            "effective_on",
+            "expires_on",
+            "download_url",
+        ]
+
+    @extend_schema_field(serializers.ChoiceField(choices=SCORING_STATUSES))
+    def get_status(self, evidence: Evidence) -> str:
+        return "pending"
+
+    def get_reason(self, evidence: Evidence) -> str:
+        return ""
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_facts(self, evidence: Evidence) -> dict:
+        return {}
+
+    @extend_schema_field(VerdictOutput(many=True))
+    def get_verdicts(self, evidence: Evidence) -> list:
+        return []
+
+    @extend_schema_field(serializers.URLField(allow_null=True, help_text="Files only; never served inline."))
+    def get_download_url(self, evidence: Evidence) -> str | None:
+        if evidence.source != EvidenceSource.FILE:
+            return None
+        return self.context["request"].build_absolute_uri(
+            reverse("evidence-download", kwargs={"evidence_id": evidence.pk})
+        )
+
+
+def _for_output(queryset: QuerySet[Evidence]) -> QuerySet[Evidence]:
+    criteria = Criterion.objects.only("pk", "code", "level", "subitem_id")
+    return queryset.select_related("uploaded_by").prefetch_related(Prefetch("criteria", queryset=criteria))
+
+
+class CriteriaField(serializers.ListField):
+    """Criterion codes as repeated form fields, a list, or one comma-separated string."""
+
+    child = serializers.CharField(max_length=2000)
+
+    def to_internal_value(self, data):
+        values = super().to_internal_value([data] if isinstance(data, str) else data)
+        return [code.strip() for value in values for code in value.split(",") if code.strip()]
+
+
+class EvidenceListView(GenericAPIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    class EvidenceInput(serializers.Serializer):
+        file = serializers.FileField(required=False, help_text="Give exactly one of file, url and note.")
+        url = serializers.CharField(max_length=2000, allow_blank=True, default="", help_text="An http(s) link.")
+        note = serializers.CharField(max_length=MAX_NOTE_LENGTH, allow_blank=True, default="")
+        criteria = CriteriaField(max_length=300, help_text="Criterion codes, repeated or comma-separated.")
+        name = serializers.CharField(max_length=255, allow_blank=True, default="")
+        effective_on = serializers.DateField(required=False, allow_null=True)
+        expires_on = serializers.DateField(required=False, allow_null=True)
+
+    @extend_schema(
+        operation_id="assessments_evidence_list",
+        responses={200: EvidenceOutput(many=True), **error_responses(404)},
+    )
+    def get(self, request, assessment_id: int):
+        assessment = access_assessment(request.user, assessment_id)
+        evidence = _for_output(assessment.evidence.filter(removed_at__isnull=True).order_by("-uploaded_at", "-pk"))
+        page = self.paginate_queryset(evidence)
+        return self.get_paginated_response(EvidenceOutput(page, many=True, context={"request": request}).data)
+
+    @extend_schema(
+        operation_id="assessments_evidence_create",
+        request=EvidenceInput,
+        responses={201: EvidenceOutput, **error_responses(400, 403, 404, 409)},
+    )
+    def post(self, request, assessment_id: int):
+        assessment = access_assessment(request.user, assessment_id, action=Action.WORK)
+        payload = self.EvidenceInput(data=request.data)
+        # Parsing the body (request.data, above) is what notices a file past the size limit.
+        if message := oversize_message(request):
+            raise serializers.ValidationError({"file": [message]})
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        evidence = add_evidence(
+            assessment=assessment,
+            actor=request.user,
+            criteria_codes=data["criteria"],
+            upload=data.get("file"),
+            url=data["url"],
+            note=data["note"],
+            name=data["name"],
+            effective_on=data.get("effective_on"),
+            expires_on=data.get("expires_on"),
+        )
+        evidence = _for_output(Evidence.objects.filter(pk=evidence.pk)).get()
+        return Response(EvidenceOutput(evidence, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+class EvidenceDetailView(APIView):
+    @extend_schema(operation_id="evidence_retrieve", responses={200: EvidenceOutput, **error_responses(404)})
+    def get(self, request, evidence_id: int):
+        evidence = access_evidence(request.user, evidence_id)
+        return Response(EvidenceOutput(evidence, context={"request": request}).data)
+
+    @extend_schema(operation_id="evidence_destroy", responses={204: None, **error_responses(403, 404, 409)})
+    def delete(self, request, evidence_id: int):
+        evidence = access_evidence(request.user, evidence_id, action=Action.WORK)
+        remove_evidence(evidence=evidence, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,120 @@
+"""Evidence in the questionnaire: add (file, link or note), attach to more criteria, remove, download."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from assessment.access import Action, access_assessment, access_evidence
+from assessment.exceptions import RuleViolation
+from assessment.forms.questionnaire import AttachEvidenceForm, CriterionForm, EvidenceForm
+from assessment.selectors import questionnaire as selectors
+from assessment.services.evidence import add_evidence, attach_evidence, remove_evidence
+from assessment.upload_limits import oversize_message
+
+
+def _form_error(form) -> str:
+    return " ".join(
+        f"{form.fields[name].label or name}: {' '.join(errors)}" if name in form.fields else " ".join(errors)
+        for name, errors in form.errors.items()
+    )
+
+
+@login_required
+@require_POST
+def evidence_add(request, assessment_id: int):
+    assessment = access_assessment(request.user, assessment_id, action=Action.WORK)
+    form = EvidenceForm(request.POST, request.FILES)
+    error = oversize_message(request)
+    if not error and form.is_valid():
+        data = form.cleaned_data
+        try:
+            add_evidence(
+                assessment=assessment,
+                actor=request.user,
+                criteria_codes=[data["criterion"]],
+                upload=data["file"],
+                url=data["url"],
+                note=data["note"],
+                name=data["name"],
+                effective_on=data["effective_on"],
+                expires_on=data["expires_on"],
+            )
+        except RuleViolation as violation:
+            error = violation.message
+    elif not error:
+        error = _form_error(form)
+    return _row_response(request, assessment, request.POST.get("criterion", ""), error)
+
+
+@login_required
+@require_POST
+def evidence_attach(request, assessment_id: int):
+    assessment = access_assessment(request.user, assessment_id, action=Action.WORK)
+    form = AttachEvidenceForm(request.POST)
+    error = "" if form.is_valid() else _form_error(form)
+    if not error:
+        evidence = access_evidence(request.user, form.cleaned_data["evidence"], action=Action.WORK)
+        if evidence.assessment_id != assessment.pk:
+            raise Http404(_("No such evidence in this assessment."))
+        try:
+            attach_evidence(evidence=evidence, criteria_codes=[form.cleaned_data["criterion"]], actor=request.user)
+        except RuleViolation as violation:
+            error = violation.message
+    return _row_response(request, assessment, request.POST.get("criterion", ""), error)
+
+
+@login_required
+@require_POST
+def evidence_remove(request, evidence_id: int):
+    evidence = access_evidence(request.user, evidence_id, action=Action.WORK)
+    form = CriterionForm(request.POST)
+    error = ""
+    try:
+        remove_evidence(evidence=evidence, actor=request.user)
+    except RuleViolation as violation:
+        error = violation.message
+    code = form.cleaned_data.get("criterion", "") if form.is_valid() else ""
+    return _row_response(request, evidence.assessment, code, error)
+
+
+@login_required
+@require_GET
+def evidence_download(request, evidence_id: int):
+    """Files go to members of the organisation only, always as a download, never rendered inline."""
+    evidence = access_evidence(request.user, evidence_id)
+    if not evidence.file:
+        raise Http404(_("This evidence has no file."))
+    response = FileResponse(
+        evidence.file.open("rb"), as_attachment=True, filename=evidence.name, content_type="application/octet-stream"
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def _row_response(request, assessment, criterion_code: str, error: str):
+    criterion = selectors.find_criterion(assessment, criterion_code)
+    if criterion is None:
+        if error:
+            raise Http404(error)
+        return redirect("assessment-overview", assessment.pk)
+    if not request.htmx and not error:
+        subdomain = criterion.subitem.item.subdomain
+        return redirect(reverse("questionnaire", args=(assessment.pk, subdomain.code)) + f"#c-{criterion.pk}")
+    feedback = selectors.answer_feedback(assessment, criterion)
+    feedback.row.error = error
+    page = selectors.questionnaire(assessment, criterion.subitem.item.subdomain) if not request.htmx else None
+    context = {
+        "feedback": feedback,
+        "row": feedback.row,
+        "assessment": assessment,
+        "editable": True,
+        "subdomain": criterion.subitem.item.subdomain,
+        "page": page,
+        "failed_row": feedback.row,
+        "evidence_choices": selectors.evidence_choices(assessment),
+    }
+    template = "questionnaire/answer_saved.html" if request.htmx else "questionnaire/page.html"
+    return render(request, template, context, status=422 if error else 200)

@@ -1,0 +1,38 @@
+"""API helpers: a client that calls as a person with their token, the way a CI script does."""
+
+import pytest
+from django.core.cache import cache
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle_counts():
+    """Throttle counts live in the cache; one test's sign-ins must not slow the next."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api_as():
+    """api_as(user) is an API client sending that person's token; api_as(None) sends none."""
+
+    def client_for(user) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            token, _created = Token.objects.get_or_create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return client_for
+
+
+@pytest.fixture
+def bystander(django_user_model, acme):
+    """A team member of Acme who is not on the project's team."""
+    from assessment.models import Membership
+
+    user = django_user_model.objects.create_user("bystander", password="correct horse battery")
+    Membership.objects.create(organisation=acme[0], user=user, is_team_member=True)
+    return user
