@@ -93,7 +93,7 @@ def _for_output(queryset: QuerySet[Evidence]) -> QuerySet[Evidence]:
 class CriteriaField(serializers.ListField):
     """Criterion codes as repeated form fields, a list, or one comma-separated string."""
 
-    child = serializers.CharField(max_length=2000)
+    child = serializers.CharField(max_length=2000, allow_blank=True)
 
     def to_internal_value(self, data):
         values = super().to_internal_value([data] if isinstance(data, str) else data)
@@ -106,7 +106,7 @@ class EvidenceListView(GenericAPIView):
     class EvidenceInput(serializers.Serializer):
         file = serializers.FileField(required=False, help_text="Give exactly one of file, url and note.")
         url = serializers.CharField(max_length=2000, allow_blank=True, default="", help_text="An http(s) link.")
-        note = serializers.CharField(max_length=MAX_NOTE_LENGTH, allow_blank=True, default="")
+        note = serializers.CharField(max_length=MAX_NOTE_LENGTH, allow_blank=True, default="", trim_whitespace=False)
         criteria = CriteriaField(max_length=300, help_text="Criterion codes, repeated or comma-separated.")
         name = serializers.CharField(max_length=255, allow_blank=True, default="")
         effective_on = serializers.DateField(required=False, allow_null=True)

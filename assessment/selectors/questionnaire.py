@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
 
-from assessment.levels import Level, blocking_levels, subitem_level
+from assessment.levels import Level, blocking_levels, roll_up, subitem_level
 from assessment.models import Answer, Assessment, Criterion, Evidence, EvidenceLink, Item, SubDomain, SubItem
 from assessment.selectors.levels import AssessmentLevels, GroupLevel, provisional_levels
 
@@ -165,15 +165,20 @@ class AnswerFeedback:
     level: Level
     blocking: list[int]
     subdomain_progress: Progress
+    subdomain_level: Level
     progress: Progress
 
 
 def answer_feedback(assessment: Assessment, criterion: Criterion) -> AnswerFeedback:
-    siblings = dict(
-        Answer.objects.filter(assessment=assessment, criterion__subitem_id=criterion.subitem_id).values_list(
-            "criterion__level", "value"
-        )
-    )
+    subdomain_id = criterion.subitem.item.subdomain_id
+    by_subitem: dict[int, dict[int, str | None]] = {
+        subitem_id: {} for subitem_id in SubItem.objects.filter(item__subdomain_id=subdomain_id).values_list("pk", flat=True)
+    }
+    for subitem_id, level, value in Answer.objects.filter(
+        assessment=assessment, criterion__subitem__item__subdomain_id=subdomain_id
+    ).values_list("criterion__subitem_id", "criterion__level", "value"):
+        by_subitem[subitem_id][level] = value
+    siblings = by_subitem[criterion.subitem_id]
     progress = progress_by_subdomain(assessment)
     subitem = criterion.subitem
     answer = Answer.objects.filter(assessment=assessment, criterion=criterion).select_related("updated_by").first()
@@ -184,6 +189,7 @@ def answer_feedback(assessment: Assessment, criterion: Criterion) -> AnswerFeedb
         level=subitem_level(siblings),
         blocking=blocking_levels(siblings, assessment.target_level),
         subdomain_progress=progress.get(subitem.item.subdomain_id, Progress(0, 0)),
+        subdomain_level=roll_up([subitem_level(answers) for answers in by_subitem.values()], assessment.model.rollup),
         progress=Progress(sum(p.answered for p in progress.values()), sum(p.required for p in progress.values())),
     )
 

@@ -44,7 +44,7 @@ def test_htmx_save_returns_the_row_and_updates_level_and_progress_out_of_band(cl
     assert body.lstrip().startswith('<li id="c-')
     assert 'hx-swap-oob="true"' in body
     assert '<strong class="level-notation">3-</strong>' in body
-    assert "3 of 147 required criteria answered" in body and ">3/21<" in body
+    assert "3 of 147 required criteria answered" in body and ">3/21 <strong" in body
     answer = Answer.objects.get(assessment=assessment, criterion__code="cd.cm.vc.vcs@3")
     assert (answer.value, answer.comment, answer.updated_by) == ("partly", "Half the repos", team)
 
