@@ -4,6 +4,8 @@ A business rule's refusal (assessment.exceptions.RuleViolation) is a 409 when it
 (e.g. submitting twice, answering a submitted assessment) and a 400 otherwise.
 """
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
@@ -39,9 +41,21 @@ def _rule_violation_response(exc: RuleViolation) -> Response:
     )
 
 
+def _oversize_request_response(exc: Exception) -> Response:
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1048576
+        message = _("The request body is larger than %(limit)s MB; send less at a time.") % {"limit": f"{limit:.1f}"}
+        return Response({"detail": message, "errors": {}}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    message = _("The request has too many fields or files; send less at a time.")
+    return Response({"detail": message, "errors": {}}, status=status.HTTP_400_BAD_REQUEST)
+
+
 def handle_api_exception(exc, context):
     if isinstance(exc, RuleViolation):
         return _rule_violation_response(exc)
+    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+        # Django would answer these with an HTML page; API clients get the error shape.
+        return _oversize_request_response(exc)
     response = exception_handler(exc, context)
     if response is None:
         return None

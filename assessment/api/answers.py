@@ -2,13 +2,13 @@
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
+from drf_spectacular.utils import OpenApiExample, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from assessment.access import Action, access_assessment
+from assessment.api.parsers import JSONParser
 from assessment.api.schema import error_responses
 from assessment.models import Answer, AnswerValue
 from assessment.services.assessments import AnswerInput, save_answers
@@ -98,6 +98,17 @@ class AnswerListView(APIView):
         description="Upserts answers by criterion code, all or nothing: one object or a list of up to 1000. "
         "Errors name the position and field, e.g. `3.justification`.",
         request=_ANSWERS_BODY,
+        examples=[
+            OpenApiExample(
+                "Several answers",
+                request_only=True,
+                value=[
+                    {"criterion": "cd.cm.vc.vcs@1", "answer": "met", "comment": "Every repository is in GitLab."},
+                    {"criterion": "cd.cm.vc.vcs@2", "answer": "partly"},
+                    {"criterion": "cd.cm.vc.vcs@3", "answer": "na", "justification": "Why it does not apply."},
+                ],
+            )
+        ],
         responses={200: AnswerOutput(many=True), **error_responses(400, 403, 404, 409)},
     )
     def post(self, request, assessment_id: int):

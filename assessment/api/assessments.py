@@ -3,14 +3,15 @@
 from django.db.models import Func, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from assessment.access import Action, access_assessment, access_project, visible_assessments, visible_maturity_models
+from assessment.api.pagination import CappedLimitOffsetPagination
+from assessment.api.parsers import JSONParser
 from assessment.api.schema import error_responses
 from assessment.models import Answer, Assessment, Criterion, MaturityModel, Part
 from assessment.services.assessments import start_assessment, submit_assessment
@@ -89,6 +90,7 @@ def assessment_data(assessment: Assessment) -> dict:
 
 
 class AssessmentListView(GenericAPIView):
+    pagination_class = CappedLimitOffsetPagination
     parser_classes = [JSONParser]
 
     class AssessmentFilter(serializers.Serializer):
@@ -123,6 +125,11 @@ class AssessmentListView(GenericAPIView):
     @extend_schema(
         operation_id="assessments_create",
         request=AssessmentCreateInput,
+        examples=[
+            OpenApiExample(
+                "Part 3 to level 3", request_only=True, value={"project": 1, "target_level": 3, "parts": ["cd"]}
+            )
+        ],
         responses={201: AssessmentOutput, **error_responses(400, 403, 404)},
     )
     def post(self, request):

@@ -4,9 +4,12 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
+
+from assessment.api.parsers import JSONParser
 
 
 class TokenView(APIView):
@@ -14,6 +17,7 @@ class TokenView(APIView):
 
     authentication_classes = []
     permission_classes = []
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
     # Password guessing is slowed per client address (settings: DEFAULT_THROTTLE_RATES["auth-token"]).
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth-token"

@@ -4,6 +4,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 
 from assessment.access import visible_maturity_models
+from assessment.api.pagination import CappedLimitOffsetPagination
 from assessment.models import Criterion, Item, MaturityModel, ModelLevel, Part, SubDomain, SubItem
 from assessment.selectors import catalog as selectors
 
@@ -80,6 +81,7 @@ class MaturityModelViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = MaturityModelSerializer
     permission_classes = [AllowAny]
+    pagination_class = CappedLimitOffsetPagination
 
     def get_queryset(self):
         queryset = visible_maturity_models(self.request.user).order_by("key", "-loaded_at")

@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -11,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from assessment.access import Action, access_assessment, access_evidence
+from assessment.api.pagination import CappedLimitOffsetPagination
 from assessment.api.schema import error_responses
 from assessment.models import Criterion, Evidence, EvidenceSource
 from assessment.services.evidence import MAX_NOTE_LENGTH, add_evidence, remove_evidence
@@ -18,6 +20,7 @@ from assessment.upload_limits import oversize_message
 
 # Scoring arrives in a later issue; until then every piece of evidence is pending, without facts or verdicts.
 SCORING_STATUSES = ["pending", "scoring", "scored", "failed"]
+MAX_CRITERIA_PER_EVIDENCE = 300
 
 
 class VerdictOutput(serializers.Serializer):
@@ -97,17 +100,29 @@ class CriteriaField(serializers.ListField):
 
     def to_internal_value(self, data):
         values = super().to_internal_value([data] if isinstance(data, str) else data)
-        return [code.strip() for value in values for code in value.split(",") if code.strip()]
+        codes = list(dict.fromkeys(code.strip() for value in values for code in value.split(",") if code.strip()))
+        if len(codes) > MAX_CRITERIA_PER_EVIDENCE:
+            message = _("Name at most %(limit)d criteria.") % {"limit": MAX_CRITERIA_PER_EVIDENCE}
+            raise serializers.ValidationError(message)
+        return codes
+
+
+@extend_schema_field(OpenApiTypes.BINARY)
+class UploadField(serializers.FileField):
+    """A file part of a multipart body; documented as binary so clients and generators send bytes."""
 
 
 class EvidenceListView(GenericAPIView):
+    pagination_class = CappedLimitOffsetPagination
     parser_classes = [MultiPartParser, FormParser]
 
     class EvidenceInput(serializers.Serializer):
-        file = serializers.FileField(required=False, help_text="Give exactly one of file, url and note.")
+        file = UploadField(required=False, help_text="Give exactly one of file, url and note.")
         url = serializers.CharField(max_length=2000, allow_blank=True, default="", help_text="An http(s) link.")
         note = serializers.CharField(max_length=MAX_NOTE_LENGTH, allow_blank=True, default="", trim_whitespace=False)
-        criteria = CriteriaField(max_length=300, help_text="Criterion codes, repeated or comma-separated.")
+        criteria = CriteriaField(
+            max_length=MAX_CRITERIA_PER_EVIDENCE, help_text="Criterion codes, repeated or comma-separated."
+        )
         name = serializers.CharField(max_length=255, allow_blank=True, default="")
         effective_on = serializers.DateField(required=False, allow_null=True)
         expires_on = serializers.DateField(required=False, allow_null=True)

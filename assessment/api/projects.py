@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from assessment.access import access_project, visible_projects
+from assessment.api.pagination import CappedLimitOffsetPagination
 from assessment.api.schema import error_responses
 from assessment.models import Organisation, Project
 
@@ -34,6 +35,8 @@ def _with_team(queryset):
 
 
 class ProjectListView(GenericAPIView):
+    pagination_class = CappedLimitOffsetPagination
+
     @extend_schema(operation_id="projects_list", responses=ProjectOutput(many=True))
     def get(self, request):
         projects = _with_team(visible_projects(request.user)).order_by("organisation__name", "name")

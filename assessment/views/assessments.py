@@ -16,6 +16,8 @@ from assessment.selectors import projects as project_selectors
 from assessment.selectors import questionnaire as selectors
 from assessment.services.assessments import save_answer, start_assessment, submit_assessment
 
+ALL_SUBDOMAINS = "all"  # the questionnaire's every sub-domain on one page (reviewing, printing)
+
 
 def _start_form(project, data=None) -> StartAssessmentForm:
     choices = project_selectors.assessable_part_choices()
@@ -75,7 +77,7 @@ def _questionnaire_context(user, assessment, subdomain, **extra) -> dict:
         "page": page,
         "assessment": assessment,
         "editable": _editable(user, assessment),
-        "evidence_choices": page.evidence_choices,
+        "urls": selectors.questionnaire_urls(assessment),
         **extra,
     }
 
@@ -84,8 +86,8 @@ def _questionnaire_context(user, assessment, subdomain, **extra) -> dict:
 @require_GET
 def questionnaire(request, assessment_id: int, subdomain_code: str):
     assessment = access_assessment(request.user, assessment_id)
-    subdomain = selectors.find_subdomain(assessment, subdomain_code)
-    if subdomain is None:
+    subdomain = None if subdomain_code == ALL_SUBDOMAINS else selectors.find_subdomain(assessment, subdomain_code)
+    if subdomain is None and subdomain_code != ALL_SUBDOMAINS:
         raise Http404(_("No such sub-domain in this assessment."))
     return render(request, "questionnaire/page.html", _questionnaire_context(request.user, assessment, subdomain))
 
@@ -136,6 +138,7 @@ def _answer_response(request, assessment, criterion, error: str):
             "assessment": assessment,
             "editable": True,
             "subdomain": subdomain,
+            "urls": selectors.questionnaire_urls(assessment),
         }
         return render(request, "questionnaire/answer_saved.html", context, status=422 if error else 200)
     context = _questionnaire_context(request.user, assessment, subdomain, failed_row=feedback.row)

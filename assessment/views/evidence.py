@@ -5,7 +5,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessment.access import Action, access_assessment, access_evidence
 from assessment.exceptions import RuleViolation
@@ -23,9 +23,12 @@ def _form_error(form) -> str:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def evidence_add(request, assessment_id: int):
+    """GET: the form for one criterion (a fragment for htmx); POST: store a file, link or note."""
     assessment = access_assessment(request.user, assessment_id, action=Action.WORK)
+    if request.method == "GET":
+        return _criterion_page(request, assessment, "questionnaire/evidence_add.html", "evidence-form")
     form = EvidenceForm(request.POST, request.FILES)
     error = oversize_message(request)
     if not error and form.is_valid():
@@ -50,9 +53,12 @@ def evidence_add(request, assessment_id: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def evidence_attach(request, assessment_id: int):
+    """GET: the choice of the assessment's evidence for one criterion; POST: attach the chosen piece."""
     assessment = access_assessment(request.user, assessment_id, action=Action.WORK)
+    if request.method == "GET":
+        return _criterion_page(request, assessment, "questionnaire/attach.html", "attach-form")
     form = AttachEvidenceForm(request.POST)
     error = "" if form.is_valid() else _form_error(form)
     if not error:
@@ -64,6 +70,18 @@ def evidence_attach(request, assessment_id: int):
         except RuleViolation as violation:
             error = violation.message
     return _row_response(request, assessment, request.POST.get("criterion", ""), error)
+
+
+def _criterion_page(request, assessment, template: str, partial: str):
+    """A form about one criterion: the whole page without JavaScript, just the form for htmx."""
+    criterion = selectors.find_criterion(assessment, request.GET.get("criterion", ""))
+    if criterion is None:
+        raise Http404(_("No such criterion in this assessment."))
+    context = {"assessment": assessment, "criterion": criterion}
+    if partial == "attach-form":
+        linked = set(criterion.evidence_links.values_list("evidence_id", flat=True))
+        context["choices"] = [item for item in selectors.evidence_choices(assessment) if item.pk not in linked]
+    return render(request, f"{template}#{partial}" if request.htmx else template, context)
 
 
 @login_required
@@ -114,7 +132,7 @@ def _row_response(request, assessment, criterion_code: str, error: str):
         "subdomain": criterion.subitem.item.subdomain,
         "page": page,
         "failed_row": feedback.row,
-        "evidence_choices": selectors.evidence_choices(assessment),
+        "urls": selectors.questionnaire_urls(assessment),
     }
     template = "questionnaire/answer_saved.html" if request.htmx else "questionnaire/page.html"
     return render(request, template, context, status=422 if error else 200)

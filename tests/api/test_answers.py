@@ -107,6 +107,18 @@ def test_malformed_bodies_are_400(api_as, team, assessment, body):
     assert_error_shape(api_as(team).post(url(assessment), body, content_type="application/json"), 400)
 
 
+def test_deeply_nested_json_is_a_400_not_a_crash(api_as, team, assessment):
+    body = "[" * 100_000
+    assert_error_shape(api_as(team).post(url(assessment), body, content_type="application/json"), 400)
+    assert_error_shape(api_as(team).post("/api/v1/auth/token/", body, content_type="application/json"), 400)
+    assert_error_shape(api_as(team).post("/api/v1/assessments/", body, content_type="application/json"), 400)
+
+
+def test_a_body_past_the_request_size_limit_is_a_413(api_as, team, assessment):
+    payload = [{"criterion": "cd.cm.vc.vcs@1", "answer": "met", "comment": "x" * 9000}] * 400
+    assert_error_shape(api_as(team).post(url(assessment), payload, format="json"), 413)
+
+
 def test_text_with_nul_characters_is_a_400(api_as, team, assessment):
     answer = {"criterion": "cd.cm.vc.vcs@1", "answer": "met", "comment": "a\x00b"}
     assert_error_shape(api_as(team).post(url(assessment), answer, format="json"), 400, "comment")

@@ -38,11 +38,12 @@ def upload(client, assessment, **fields):
 def raw_upload(client, assessment, file_name: str, content: bytes, criteria: str = "cd.cm.vc.vcs@1"):
     """A multipart body written by hand, so the file name reaches the server exactly as a hostile client sends it."""
     boundary = "evidence-boundary"
-    body = (
+    head = (
         f'--{boundary}\r\nContent-Disposition: form-data; name="criteria"\r\n\r\n{criteria}\r\n'
         f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{file_name}"\r\n'
         "Content-Type: application/pdf\r\n\r\n"
-    ).encode() + content + f"\r\n--{boundary}--\r\n".encode()
+    )
+    body = head.encode() + content + f"\r\n--{boundary}--\r\n".encode()
     return client.post(url(assessment), body, content_type=f"multipart/form-data; boundary={boundary}")
 
 
@@ -59,7 +60,8 @@ def test_team_member_uploads_a_file(api_as, team, assessment):
     body = response.json()
     evidence = Evidence.objects.get(pk=body["id"])
     assert body["name"] == "junit.xml" and body["assessment"] == assessment.pk
-    assert (body["kind"], body["status"], body["reason"], body["facts"], body["verdicts"]) == ("file", "pending", "", {}, [])
+    assert (body["kind"], body["status"], body["reason"]) == ("file", "pending", "")
+    assert (body["facts"], body["verdicts"]) == ({}, [])
     assert body["sha256"] == hashlib.sha256(JUNIT).hexdigest() == evidence.sha256
     assert (body["source"], body["media_type"], body["size"]) == ("file", "application/xml", len(JUNIT))
     assert (body["url"], body["note"]) == ("", "")
@@ -73,9 +75,9 @@ def test_links_and_notes_and_comma_separated_criteria(api_as, team, assessment):
     client = api_as(team)
     link = upload(client, assessment, url="https://ci.example.com/job/42", criteria="cd.cm.vc.vcs@1, cd.cm.vc.vcs@2")
     assert link.status_code == 201, link.content
-    assert (link.json()["kind"], link.json()["name"], link.json()["download_url"]) == (
+    assert (link.json()["kind"], link.json()["url"], link.json()["download_url"]) == (
         "link",
-        "ci.example.com/job/42",
+        "https://ci.example.com/job/42",
         None,
     )
     assert link.json()["criteria"] == ["cd.cm.vc.vcs@1", "cd.cm.vc.vcs@2"]
@@ -115,9 +117,9 @@ def test_payload_cannot_set_uploader_organisation_or_status(api_as, team, outsid
 
 def test_oversize_files_are_refused(api_as, team, assessment, settings):
     settings.EVIDENCE_MAX_UPLOAD_BYTES = 1024
-    response = upload(api_as(team), assessment, file=SimpleUploadedFile("big.pdf", PDF + b"0" * 4096), criteria="cd.cm.vc.vcs@1")
-    body = assert_error_shape(response, 400, "file")
-    assert "MB" in body["detail"]
+    big = SimpleUploadedFile("big.pdf", PDF + b"0" * 4096)
+    response = upload(api_as(team), assessment, file=big, criteria="cd.cm.vc.vcs@1")
+    assert_error_shape(response, 400, "file")
     assert not Evidence.objects.exists()
 
 
@@ -132,8 +134,14 @@ def test_oversize_files_are_refused(api_as, team, assessment, settings):
     ],
 )
 def test_files_are_judged_by_content_not_name(api_as, team, assessment, content):
-    response = upload(api_as(team), assessment, file=SimpleUploadedFile("report.pdf", content), criteria="cd.cm.vc.vcs@1")
+    disguised = SimpleUploadedFile("report.pdf", content)
+    response = upload(api_as(team), assessment, file=disguised, criteria="cd.cm.vc.vcs@1")
     assert_error_shape(response, 400, "file")
+    assert not Evidence.objects.exists()
+
+
+def test_a_file_named_only_dots_is_dropped_and_refused(api_as, team, assessment):
+    assert_error_shape(raw_upload(api_as(team), assessment, "..", PDF), 400, "file")
     assert not Evidence.objects.exists()
 
 
@@ -149,7 +157,7 @@ def test_empty_files_are_refused(api_as, team, assessment):
         ("..\\..\\windows\\win.ini.pdf", "win.ini.pdf"),
         ("report\x07\x1b[31m.pdf", "report[31m.pdf"),
         ("invoice\u202efdp.exe", "invoicefdp.exe"),
-        ("..", "evidence"),
+        ("...pdf", "pdf"),
     ],
 )
 def test_file_names_are_display_text_only(api_as, team, assessment, evidence_root, file_name, shown):
@@ -183,6 +191,14 @@ def test_file_names_are_display_text_only(api_as, team, assessment, evidence_roo
 def test_bad_uploads_are_400_with_the_field(api_as, team, assessment, fields, field):
     fields = {"criteria": "cd.cm.vc.vcs@1", **fields}
     assert_error_shape(upload(api_as(team), assessment, **fields), 400, field)
+    assert not Evidence.objects.exists()
+
+
+def test_too_many_criteria_or_fields_are_a_400(api_as, team, assessment):
+    comma_separated = [",".join(f"cd.cm.vc.vcs@{n}" for n in range(start, start + 101)) for start in (0, 101, 202)]
+    assert_error_shape(upload(api_as(team), assessment, note="x", criteria=comma_separated), 400, "criteria")
+    fields = [f"cd.cm.vc.vcs@{n}" for n in range(1500)]
+    assert_error_shape(upload(api_as(team), assessment, note="x", criteria=fields), 400)
     assert not Evidence.objects.exists()
 
 

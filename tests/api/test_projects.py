@@ -67,3 +67,10 @@ def test_listing_costs_the_same_for_one_project_or_many(api_as, team, acme):
     with CaptureQueriesContext(connection) as many:
         assert len(client.get("/api/v1/projects/").json()["results"]) == 7
     assert len(one) == len(many) <= 5
+
+
+@pytest.mark.parametrize("query", [{"limit": 10**30}, {"offset": 10**30}, {"limit": -1}, {"limit": "many"}])
+def test_paging_numbers_never_reach_the_database_unchecked(api_as, team, assessment, query):
+    for path in ("projects/", "assessments/", f"assessments/{assessment.pk}/evidence/", "catalog/models/"):
+        response = api_as(team).get(f"/api/v1/{path}", query)
+        assert response.status_code == 200, (path, response.content)

@@ -8,7 +8,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from assessment.context_processors import navigation
-from assessment.models import AuditEntry, Membership, Project
+from assessment.models import AuditEntry, Membership, Organisation, Project
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +99,18 @@ def test_the_invitation_link_works_only_once(admin_client, mailoutbox, django_ca
     browser.post(set_password, {"new_password1": "a long new secret 42", "new_password2": "a long new secret 42"})
     again = Client().get(link, follow=True, headers=ENGLISH)
     assert "This link does not work" in page(again)
+
+
+def test_the_invitation_is_plain_text_not_html_escaped(admin_client, mailoutbox, django_capture_on_commit_callbacks):
+    Organisation.objects.filter(slug="acme").update(name="Smith & O'Brien")
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            reverse("organisation-member-add", args=["acme"]),
+            {"username": "dora", "email": "dora@example.com", "roles": ["team"]},
+            headers=ENGLISH,
+        )
+    assert mailoutbox[0].subject == "You were added to Smith & O'Brien on DevOps Maturity"
+    assert "organisation Smith & O'Brien on DevOps Maturity" in mailoutbox[0].body
 
 
 def test_an_existing_account_is_added_without_an_invitation(

@@ -1,0 +1,88 @@
+"""Questionnaire benchmark: server time of the Part 3 questionnaire page and of saving an answer, each as a
+ratio to a trivial database-backed view (the health check) measured in the same run.
+
+Run from the README's virtualenv against the local PostgreSQL:  .venv/bin/python bench/questionnaire.py
+Prints BENCH lines (DESIGN.md §8); exits non-zero only when it cannot run.
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/devops_maturity_bench")
+os.environ.setdefault("DEBUG", "false")  # DEBUG would log every query and slow the app down
+os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-not-for-production-use-0123456789")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ["CELERY_BROKER_URL"] = ""
+
+ROUNDS = 40
+
+
+def median_ms(action, rounds: int = ROUNDS) -> float:
+    for _ in range(5):
+        action()  # warm caches, connections and templates
+    samples = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+def main() -> int:
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+    from django.urls import reverse
+
+    from assessment.services.catalog import load_catalog_file
+    from bench.seed import full_assessment
+
+    setup_test_environment()
+    from django.conf import settings
+
+    settings.ROOT_URLCONF = "bench.urls"
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        load_catalog_file(path=ROOT / "assessment" / "catalogs" / "caict-devops.yaml")
+        user, assessment = full_assessment(evidence_count=300)
+        client = Client()
+        client.force_login(user)
+        page = reverse("questionnaire", args=(assessment.pk, "all"))
+        save = reverse("answer-save", args=(assessment.pk, "cd.env.env.types@2"))
+        values = iter(["met", "partly"] * (ROUNDS + 10))
+
+        def get(url):
+            response = client.get(url)
+            assert response.status_code == 200, response.status_code
+
+        def save_answer():
+            response = client.post(save, {"answer": next(values)}, headers={"hx-request": "true"})
+            assert response.status_code == 200, response.status_code
+
+        trivial = median_ms(lambda: get(reverse("bench-trivial")))
+        largest = median_ms(lambda: get(reverse("questionnaire", args=(assessment.pk, "cd.tm"))))
+        full_page = median_ms(lambda: get(page))
+        saving = median_ms(save_answer)
+    finally:
+        connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
+    print(
+        f"# trivial view {trivial:.2f} ms, largest sub-domain {largest:.2f} ms, all of Part 3 on one page "
+        f"{full_page:.2f} ms, save {saving:.2f} ms (medians of {ROUNDS})"
+    )
+    print(f"BENCH questionnaire_page_vs_trivial {largest / trivial:.2f} ratio target <= 5")
+    print(f"BENCH questionnaire_all_on_one_page_vs_trivial {full_page / trivial:.2f} ratio target <= 5")
+    print(f"BENCH answer_save_vs_trivial {saving / trivial:.2f} ratio target <= 3")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
