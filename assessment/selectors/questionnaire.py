@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 
 from assessment.levels import Level, blocking_levels, roll_up, subitem_level
@@ -172,20 +172,22 @@ class AnswerFeedback:
     progress: Progress
 
 
-def answer_feedback(assessment: Assessment, criterion: Criterion) -> AnswerFeedback:
+def answer_feedback(assessment: Assessment, criterion: Criterion, answer: Answer | None = None) -> AnswerFeedback:
+    """After a save: pass the saved answer (with its author) to spare reading it again."""
     subdomain_id = criterion.subitem.item.subdomain_id
-    by_subitem: dict[int, dict[int, str | None]] = {
-        subitem_id: {}
-        for subitem_id in SubItem.objects.filter(item__subdomain_id=subdomain_id).values_list("pk", flat=True)
-    }
-    for subitem_id, level, value in Answer.objects.filter(
-        assessment=assessment, criterion__subitem__item__subdomain_id=subdomain_id
-    ).values_list("criterion__subitem_id", "criterion__level", "value"):
+    answered = Answer.objects.filter(assessment=assessment, criterion=OuterRef("pk")).values("value")[:1]
+    by_subitem: dict[int, dict[int, str | None]] = defaultdict(dict)
+    for subitem_id, level, value in (
+        Criterion.objects.filter(subitem__item__subdomain_id=subdomain_id)
+        .annotate(value=Subquery(answered))
+        .values_list("subitem_id", "level", "value")
+    ):
         by_subitem[subitem_id][level] = value
     siblings = by_subitem[criterion.subitem_id]
     progress = progress_by_subdomain(assessment)
     subitem = criterion.subitem
-    answer = Answer.objects.filter(assessment=assessment, criterion=criterion).select_related("updated_by").first()
+    if answer is None:
+        answer = Answer.objects.filter(assessment=assessment, criterion=criterion).select_related("updated_by").first()
     evidence = _evidence_by_criterion(assessment, [criterion.pk]).get(criterion.pk, [])
     return AnswerFeedback(
         row=CriterionRow(criterion, answer, evidence, target=assessment.target_level),

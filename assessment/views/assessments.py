@@ -100,10 +100,10 @@ def answer_save(request, assessment_id: int, criterion_code: str):
     if criterion is None:
         raise Http404(_("No such criterion in this assessment."))
     form = AnswerForm(request.POST)
-    error = ""
+    error, answer = "", None
     if form.is_valid():
         try:
-            save_answer(
+            answer = save_answer(
                 assessment=assessment,
                 criterion_code=criterion.code,
                 actor=request.user,
@@ -115,14 +115,14 @@ def answer_save(request, assessment_id: int, criterion_code: str):
             error = violation.message
     else:
         error = " ".join(message for messages_ in form.errors.values() for message in messages_)
-    return _answer_response(request, assessment, criterion, error)
+    return _answer_response(request, assessment, criterion, error, answer)
 
 
-def _answer_response(request, assessment, criterion, error: str):
+def _answer_response(request, assessment, criterion, error: str, answer=None):
     subdomain = criterion.subitem.item.subdomain
     if not error and not request.htmx:
         return redirect(reverse("questionnaire", args=(assessment.pk, subdomain.code)) + f"#c-{criterion.pk}")
-    feedback = selectors.answer_feedback(assessment, criterion)
+    feedback = selectors.answer_feedback(assessment, criterion, answer)
     if error:
         # Keep what the person typed, so a refused save loses nothing.
         feedback.row.answer = Answer(
