@@ -43,13 +43,16 @@ def sniff_media_type(head: bytes) -> str | None:
     return "text/plain"
 
 
+def safe_text(text: str) -> str:
+    """Text without control and format characters (incl. right-to-left overrides that disguise "exe.pdf")."""
+    text = unicodedata.normalize("NFC", text or "")
+    return "".join(char for char in text if unicodedata.category(char) not in ("Cc", "Cf")).strip()
+
+
 def safe_display_name(name: str, *, fallback: str = "evidence") -> str:
     """The user's file name reduced to something safe to show: no folders, no control characters."""
-    name = unicodedata.normalize("NFC", name or "")
-    name = re.split(r"[\\/]", name)[-1]
-    # Control and format characters (incl. right-to-left overrides that disguise "exe.pdf") are dropped.
-    name = "".join(char for char in name if unicodedata.category(char) not in ("Cc", "Cf"))
-    name = name.strip().lstrip(".").strip()
+    name = re.split(r"[\\/]", unicodedata.normalize("NFC", name or ""))[-1]
+    name = safe_text(name).lstrip(".").strip()
     if len(name) > MAX_NAME_LENGTH:
         _stem, dot, suffix = name.rpartition(".")
         keep = suffix if dot and len(suffix) <= 10 else ""

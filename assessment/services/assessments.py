@@ -106,8 +106,12 @@ def save_answers(*, assessment: Assessment, items: list[AnswerInput], actor) -> 
     ensure_team_editable(assessment)
     criteria, unknown = criteria_in_scope(assessment, [item.criterion for item in items])
     errors: dict[str, list[str]] = {}
+    seen: set[str] = set()
     for index, item in enumerate(items):
         prefix = f"{index}." if len(items) > 1 else ""
+        if item.criterion in seen:
+            errors[f"{prefix}criterion"] = [_("%(code)s appears twice in this request.") % {"code": item.criterion}]
+        seen.add(item.criterion)
         if item.criterion in unknown:
             errors[f"{prefix}criterion"] = [not_in_scope_message(assessment, item.criterion)]
         for field, message in _answer_problems(item).items():

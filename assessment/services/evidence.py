@@ -15,7 +15,7 @@ from assessment.exceptions import RuleViolation
 from assessment.models import Assessment, Evidence, EvidenceLink, EvidenceSource
 from assessment.services import audit
 from assessment.services.assessments import criteria_in_scope, ensure_team_editable, not_in_scope_message
-from assessment.uploads import safe_display_name, sniff_media_type
+from assessment.uploads import safe_display_name, safe_text, sniff_media_type
 
 SNIFF_BYTES = 8192
 MAX_NOTE_LENGTH = 20_000
@@ -80,7 +80,7 @@ def _link_fields(url: str, name: str) -> dict:
     return {
         "url": url.strip(),
         "sha256": hashlib.sha256(url.strip().encode()).hexdigest(),
-        "name": safe_display_name(name or parts.netloc + parts.path, fallback=parts.netloc)[:255],
+        "name": (safe_text(name) or safe_text(parts.netloc + parts.path) or parts.netloc)[:255],
     }
 
 
@@ -96,7 +96,7 @@ def _note_fields(note: str, name: str) -> dict:
     return {
         "note": note,
         "sha256": hashlib.sha256(note.encode()).hexdigest(),
-        "name": safe_display_name(name or first_line, fallback=_("Note")),
+        "name": (safe_text(name) or safe_text(first_line) or _("Note"))[:255],
     }
 
 
