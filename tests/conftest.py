@@ -14,6 +14,12 @@ WORKER_QUEUES = ["default", "scoring", "reports", "metrics"]
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Personas are created in most tests; the production hasher is deliberately slow."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def evidence_storage(settings, tmp_path):
     """Each test stores uploaded evidence in its own temporary folder."""
     settings.STORAGES = {

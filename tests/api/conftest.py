@@ -14,12 +14,6 @@ def fresh_throttle_counts():
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Personas are created per test; the production hasher's deliberate slowness is not under test here."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def api_as():
     """api_as(user) is an API client sending that person's token; api_as(None) sends none."""

@@ -1,0 +1,187 @@
+"""The permission matrix as data: persona × endpoint (HTML and API) → expected status.
+
+Acme's personas (team on the project's team, assessor, manager, orgadmin) against Acme's objects, and
+`outsider` (a team member and admin of another organisation) against the same objects: foreign objects answer
+404 whatever the outsider's roles elsewhere; members without the right role get 403; anonymous visitors are sent
+to sign in (HTML) or get 401 (API).
+"""
+
+import pytest
+from rest_framework.authtoken.models import Token
+
+from assessment.services.evidence import add_evidence
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["team", "assessor", "manager", "orgadmin", "outsider", "anonymous"]
+READ = {"team": 200, "assessor": 200, "manager": 200, "orgadmin": 200, "outsider": 404}
+TEAM_ONLY = {"assessor": 403, "manager": 403, "orgadmin": 403, "outsider": 404}
+ADMIN_ONLY = {"team": 403, "assessor": 403, "manager": 403, "orgadmin": 200, "outsider": 404}
+
+# (id, method, path template, body, expected by persona; anonymous: 302 for HTML, 401 for API)
+HTML = [
+    ("project", "get", "/projects/{project}/", None, READ),
+    (
+        "start-assessment",
+        "post",
+        "/projects/{project}/assessments/",
+        {"parts": ["cd"], "target_level": "3"},
+        {"team": 302, **TEAM_ONLY},
+    ),
+    ("overview", "get", "/assessments/{assessment}/", None, READ),
+    ("questionnaire", "get", "/assessments/{assessment}/questionnaire/cd.cm/", None, READ),
+    ("questionnaire-all", "get", "/assessments/{assessment}/questionnaire/all/", None, READ),
+    (
+        "answer",
+        "post",
+        "/assessments/{assessment}/answers/cd.cm.vc.vcs@1/",
+        {"answer": "met"},
+        {"team": 302, **TEAM_ONLY},
+    ),
+    ("submit", "post", "/assessments/{assessment}/submit/", {}, {"team": 302, **TEAM_ONLY}),
+    (
+        "evidence-form",
+        "get",
+        "/assessments/{assessment}/evidence/?criterion=cd.cm.vc.vcs@1",
+        None,
+        {"team": 200, **TEAM_ONLY},
+    ),
+    (
+        "evidence-add",
+        "post",
+        "/assessments/{assessment}/evidence/",
+        {"criterion": "cd.cm.vc.vcs@1", "note": "n"},
+        {"team": 302, **TEAM_ONLY},
+    ),
+    (
+        "evidence-reuse",
+        "get",
+        "/assessments/{assessment}/evidence/attach/?criterion=cd.cm.vc.vcs@2",
+        None,
+        {"team": 200, **TEAM_ONLY},
+    ),
+    (
+        "evidence-attach",
+        "post",
+        "/assessments/{assessment}/evidence/attach/",
+        {"criterion": "cd.cm.vc.vcs@2", "evidence": "{evidence}"},
+        {"team": 302, **TEAM_ONLY},
+    ),
+    (
+        "evidence-remove",
+        "post",
+        "/evidence/{evidence}/remove/",
+        {"criterion": "cd.cm.vc.vcs@1"},
+        {"team": 302, **TEAM_ONLY},
+    ),
+    ("evidence-download", "get", "/evidence/{file_evidence}/download/", None, READ),
+    ("members", "get", "/orgs/acme/members/", None, ADMIN_ONLY),
+    ("member-add-form", "get", "/orgs/acme/members/add/", None, ADMIN_ONLY),
+    ("org-projects", "get", "/orgs/acme/projects/", None, ADMIN_ONLY),
+]
+API = [
+    ("api-project", "get", "/api/v1/projects/{project}/", None, READ),
+    ("api-assessment", "get", "/api/v1/assessments/{assessment}/", None, READ),
+    ("api-answers", "get", "/api/v1/assessments/{assessment}/answers/", None, READ),
+    ("api-evidence-list", "get", "/api/v1/assessments/{assessment}/evidence/", None, READ),
+    ("api-levels", "get", "/api/v1/assessments/{assessment}/levels/", None, READ),
+    ("api-evidence", "get", "/api/v1/evidence/{evidence}/", None, READ),
+    (
+        "api-start",
+        "post",
+        "/api/v1/assessments/",
+        {"project": "{project}", "target_level": 3},
+        {"team": 201, **TEAM_ONLY},
+    ),
+    (
+        "api-answer",
+        "post",
+        "/api/v1/assessments/{assessment}/answers/",
+        [{"criterion": "cd.cm.vc.vcs@1", "answer": "met"}],
+        {"team": 200, **TEAM_ONLY},
+    ),
+    (
+        "api-evidence-add",
+        "post",
+        "/api/v1/assessments/{assessment}/evidence/",
+        {"criteria": ["cd.cm.vc.vcs@1"], "note": "n"},
+        {"team": 201, **TEAM_ONLY},
+    ),
+    ("api-evidence-remove", "delete", "/api/v1/evidence/{evidence}/", None, {"team": 204, **TEAM_ONLY}),
+    ("api-submit", "post", "/api/v1/assessments/{assessment}/submit/", {}, {"team": 400, **TEAM_ONLY}),
+]
+
+
+def cases(endpoints, anonymous: int):
+    for name, method, path, body, expected in endpoints:
+        for persona in PERSONAS:
+            status = anonymous if persona == "anonymous" else expected[persona]
+            yield pytest.param(persona, method, path, body, status, id=f"{name}-{persona}")
+
+
+@pytest.fixture
+def objects(assessment, team, assessor, manager, orgadmin, outsider, evidence_storage):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    note = add_evidence(assessment=assessment, actor=team, criteria_codes=["cd.cm.vc.vcs@1"], note="Trunk-based")
+    file = add_evidence(
+        assessment=assessment,
+        actor=team,
+        criteria_codes=["cd.cm.vc.vcs@1"],
+        upload=SimpleUploadedFile("r.xml", b"<testsuite/>"),
+    )
+    people = {"team": team, "assessor": assessor, "manager": manager, "orgadmin": orgadmin, "outsider": outsider}
+    ids = {"project": assessment.project_id, "assessment": assessment.pk, "evidence": note.pk, "file_evidence": file.pk}
+    return people, ids
+
+
+def fill(value, ids):
+    if isinstance(value, str):
+        return value.format(**ids)
+    if isinstance(value, list):
+        return [fill(item, ids) for item in value]
+    if isinstance(value, dict):
+        return {key: fill(item, ids) for key, item in value.items()}
+    return value
+
+
+@pytest.mark.parametrize(("persona", "method", "path", "body", "status"), list(cases(HTML, anonymous=302)))
+def test_html_endpoints(client, objects, persona, method, path, body, status):
+    people, ids = objects
+    if persona != "anonymous":
+        client.force_login(people[persona])
+    data = fill(body, ids) if body is not None else None
+    response = (
+        getattr(client, method)(fill(path, ids), data) if data is not None else getattr(client, method)(fill(path, ids))
+    )
+    assert response.status_code == status
+    if status == 302 and persona == "anonymous":
+        assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize(("persona", "method", "path", "body", "status"), list(cases(API, anonymous=401)))
+def test_api_endpoints(client, objects, persona, method, path, body, status):
+    people, ids = objects
+    headers = {}
+    if persona != "anonymous":
+        headers["authorization"] = f"Token {Token.objects.get_or_create(user=people[persona])[0].key}"
+    kwargs = {"headers": headers}
+    if body is not None:
+        # Evidence uploads are multipart (files); every other write is JSON.
+        multipart = path.endswith("/evidence/") and method == "post"
+        kwargs |= {"data": fill(body, ids)} | ({} if multipart else {"content_type": "application/json"})
+    response = getattr(client, method)(fill(path, ids), **kwargs)
+    assert response.status_code == status, response.content[:300]
+    if status >= 400:
+        assert set(response.json()) == {"detail", "errors"}
+
+
+def test_lists_leak_nothing_foreign(client, objects):
+    people, ids = objects
+    client.force_login(people["outsider"])
+    for path in ("/api/v1/projects/", "/api/v1/assessments/"):
+        listed = client.get(path).json()
+        rows = listed["results"] if isinstance(listed, dict) else listed
+        assert ids["project"] not in [row.get("project", row.get("id")) for row in rows]
+        assert "Marketing platform" not in str(listed)
+    assert "Marketing platform" not in client.get("/").content.decode()
