@@ -218,7 +218,9 @@ def test_admin_sends_the_invitation_again_until_a_password_is_chosen(
             {"username": "dora", "email": "dora@example.com", "roles": ["team"]},
         )
     dora = membership_of_username("dora")
-    assert "Send the invitation again" in page(admin_client.get(reverse("organisation-member", args=["acme", dora.pk])))
+    assert "Send the invitation again" in page(
+        admin_client.get(reverse("organisation-member", args=["acme", dora.pk]), headers=ENGLISH)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(reverse("organisation-member-invite", args=["acme", dora.pk]), headers=ENGLISH)
     assert response.status_code == 302

@@ -1,6 +1,7 @@
 """Service rules that every interface shares (HTML, API, tasks)."""
 
 import pytest
+from django.utils import translation
 
 from assessment.exceptions import RuleViolation
 from assessment.models import Answer, AuditEntry
@@ -8,6 +9,12 @@ from assessment.services.assessments import AnswerInput, save_answers, start_ass
 from assessment.services.evidence import add_evidence
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 def test_a_bulk_write_naming_one_criterion_twice_is_refused_whole(assessment, team):
