@@ -1,10 +1,36 @@
 """Celery tasks: thin, idempotent, take ids, call one service."""
 
 from celery import shared_task
+from django.db import DatabaseError
 
-from assessment.services import catalog
+from assessment.services import catalog, scoring
 
 
 @shared_task(name="assessment.run_catalog_import", queue="default")
 def run_catalog_import(catalog_import_id: int) -> None:
     catalog.run_catalog_import_now(catalog_import_id=catalog_import_id)
+
+
+@shared_task(
+    name="assessment.score_evidence",
+    queue="scoring",
+    autoretry_for=(DatabaseError, OSError),
+    retry_backoff=2,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=5,
+    soft_time_limit=90,
+    time_limit=120,
+)
+def score_evidence(evidence_id: int) -> None:
+    """Reads one piece of evidence; safe to run twice; a lost worker's message is delivered again."""
+    scoring.score_evidence_now(evidence_id=evidence_id)
+
+
+@shared_task(name="assessment.sweep_unscored_evidence", queue="scoring")
+def sweep_unscored_evidence() -> int:
+    """Re-enqueues evidence that waited too long (e.g. the broker was down at upload): none stays unscored."""
+    evidence_ids = list(scoring.evidence_waiting_too_long().values_list("pk", flat=True)[:1000])
+    for evidence_id in evidence_ids:
+        score_evidence.delay(evidence_id)
+    return len(evidence_ids)

@@ -191,8 +191,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "sweep-unscored-evidence": {"task": "assessment.sweep_unscored_evidence", "schedule": 60.0},
+}
+# Evidence pending longer than this is re-enqueued; a reading older than the stale limit was abandoned.
+EVIDENCE_PENDING_GRACE_SECONDS = env_int("EVIDENCE_PENDING_GRACE_SECONDS", 120)
+EVIDENCE_SCORING_STALE_SECONDS = env_int("EVIDENCE_SCORING_STALE_SECONDS", 300)
 # Redelivery of unacknowledged tasks after a lost worker; longer than the longest task.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 600, minimum=1)}
 
 LOGGING = {
     "version": 1,

@@ -14,11 +14,10 @@ from rest_framework.views import APIView
 from assessment.access import Action, access_assessment, access_evidence
 from assessment.api.pagination import CappedLimitOffsetPagination
 from assessment.api.schema import error_responses
-from assessment.models import Criterion, Evidence, EvidenceSource
+from assessment.models import Criterion, Evidence, EvidenceSource, Verdict
 from assessment.services.evidence import MAX_NOTE_LENGTH, add_evidence, remove_evidence
 from assessment.upload_limits import oversize_message
 
-# Scoring arrives in a later issue; until then every piece of evidence is pending, without facts or verdicts.
 SCORING_STATUSES = ["pending", "scoring", "scored", "failed"]
 MAX_CRITERIA_PER_EVIDENCE = 300
 
@@ -30,10 +29,13 @@ class VerdictOutput(serializers.Serializer):
 
 
 class EvidenceOutput(serializers.ModelSerializer):
-    kind = serializers.CharField(source="source", help_text="What the evidence is; the source until scoring runs.")
-    status = serializers.SerializerMethodField()
-    reason = serializers.SerializerMethodField()
-    facts = serializers.SerializerMethodField()
+    kind = serializers.SerializerMethodField(
+        help_text="What the file was recognised as (junit, cobertura, sarif, gitlab_ci, …, other), or link / note."
+    )
+    status = serializers.ChoiceField(choices=SCORING_STATUSES, read_only=True)
+    reason = serializers.CharField(read_only=True, help_text="Why reading failed, when it did.")
+    facts = serializers.JSONField(read_only=True)
+    summary = serializers.CharField(read_only=True)
     verdicts = serializers.SerializerMethodField()
     criteria = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     uploaded_by = serializers.CharField(source="uploaded_by.username")
@@ -49,6 +51,7 @@ class EvidenceOutput(serializers.ModelSerializer):
             "status",
             "reason",
             "facts",
+            "summary",
             "verdicts",
             "sha256",
             "source",
@@ -64,20 +67,28 @@ class EvidenceOutput(serializers.ModelSerializer):
             "download_url",
         ]
 
-    @extend_schema_field(serializers.ChoiceField(choices=SCORING_STATUSES))
-    def get_status(self, evidence: Evidence) -> str:
-        return "pending"
-
-    def get_reason(self, evidence: Evidence) -> str:
-        return ""
-
-    @extend_schema_field(OpenApiTypes.OBJECT)
-    def get_facts(self, evidence: Evidence) -> dict:
-        return {}
+    def get_kind(self, evidence: Evidence) -> str:
+        return evidence.kind or evidence.source
 
     @extend_schema_field(VerdictOutput(many=True))
     def get_verdicts(self, evidence: Evidence) -> list:
-        return []
+        """The automatic verdicts of the criteria this evidence supports (one query per assessment listed)."""
+        cache = self.context.setdefault("verdicts_by_assessment", {})
+        if evidence.assessment_id not in cache:
+            cache[evidence.assessment_id] = {
+                verdict.criterion_id: verdict
+                for verdict in Verdict.objects.filter(assessment_id=evidence.assessment_id)
+            }
+        verdicts = cache[evidence.assessment_id]
+        return [
+            {
+                "criterion": criterion.code,
+                "verdict": verdicts[criterion.pk].value,
+                "explanation": verdicts[criterion.pk].explanation,
+            }
+            for criterion in evidence.criteria.all()
+            if criterion.pk in verdicts
+        ]
 
     @extend_schema_field(serializers.URLField(allow_null=True, help_text="Files only; never served inline."))
     def get_download_url(self, evidence: Evidence) -> str | None:

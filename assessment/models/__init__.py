@@ -9,7 +9,7 @@ from assessment.models.catalog import (
     SubDomain,
     SubItem,
 )
-from assessment.models.evidence import Evidence, EvidenceLink, EvidenceSource
+from assessment.models.evidence import Evidence, EvidenceLink, EvidenceSource, ScoringStatus, Verdict, VerdictValue
 from assessment.models.tenancy import Membership, Organisation, Project, Role
 
 __all__ = [
@@ -31,6 +31,9 @@ __all__ = [
     "Part",
     "Project",
     "Role",
+    "ScoringStatus",
     "SubDomain",
     "SubItem",
+    "Verdict",
+    "VerdictValue",
 ]

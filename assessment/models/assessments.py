@@ -31,6 +31,8 @@ class Assessment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # Levels as last computed (assessment/services/levels.py), for fast reading by reports and the API.
+    stored_levels = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

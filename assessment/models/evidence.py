@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessment.models.assessments import Assessment
-from assessment.models.catalog import Criterion
+from assessment.models.catalog import Criterion, is_chinese_active
 from assessment.models.tenancy import Organisation
 
 
@@ -21,6 +21,13 @@ class EvidenceSource(models.TextChoices):
 def evidence_file_path(evidence: "Evidence", _user_file_name: str) -> str:
     """A generated storage name; the user's file name is display text only and never touches the disk."""
     return f"evidence/{evidence.organisation_id}/{uuid.uuid4().hex}"
+
+
+class ScoringStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be read")
+    SCORING = "scoring", _("Being read")
+    SCORED = "scored", _("Read")
+    FAILED = "failed", _("Could not be read")
 
 
 class Evidence(models.Model):
@@ -43,6 +50,14 @@ class Evidence(models.Model):
     removed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Automatic reading (assessment/services/scoring.py): what the file is and what it shows.
+    status = models.CharField(max_length=10, choices=ScoringStatus, default=ScoringStatus.PENDING, db_index=True)
+    kind = models.CharField(max_length=30, blank=True)
+    summary = models.CharField(max_length=300, blank=True)
+    facts = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    status_changed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]
@@ -72,3 +87,34 @@ class EvidenceLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.evidence_id} → {self.criterion_id}"
+
+
+class VerdictValue(models.TextChoices):
+    MET = "met", _("Met")
+    NOT_MET = "not_met", _("Not met")
+    INCONCLUSIVE = "inconclusive", _("Inconclusive")
+
+
+class Verdict(models.Model):
+    """Automatic advice on one criterion of one assessment, from its checks over the attached evidence's facts.
+
+    Advice only: it never changes the team's answer or an assessor's decision.
+    """
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="verdicts")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    value = models.CharField(max_length=12, choices=VerdictValue)
+    explanation_zh = models.TextField()
+    explanation_en = models.TextField()
+    evidence_ids = models.JSONField(default=list)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessment", "criterion"], name="verdict_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_id}: {self.value}"
+
+    @property
+    def explanation(self) -> str:
+        return self.explanation_zh if is_chinese_active() else self.explanation_en

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from assessment.levels import Level, blocking_levels, distribution, roll_up, subitem_level
-from assessment.models import Answer, Assessment, Criterion, Part, SubDomain, SubItem
+from assessment.models import Answer, Assessment, Criterion, Part, SubDomain, SubItem, Verdict, VerdictValue
 
 
 @dataclass
@@ -39,8 +39,13 @@ class AssessmentLevels:
 
 
 def provisional_levels(assessment: Assessment) -> AssessmentLevels:
-    """The team's claimed levels: answers as given, N/A counting as met until an assessor says otherwise."""
-    answers = dict(Answer.objects.filter(assessment=assessment).values_list("criterion_id", "value"))
+    """The team's answers plus the automatic verdicts: an answer always wins (verdicts are advice), a criterion
+    the team has not answered yet counts as met when its checks are met. N/A counts as met until an assessor
+    says otherwise."""
+    answers = dict(
+        Verdict.objects.filter(assessment=assessment, value=VerdictValue.MET).values_list("criterion_id", "value")
+    )
+    answers.update(Answer.objects.filter(assessment=assessment).values_list("criterion_id", "value"))
     return _levels(assessment, answers, reading="provisional", na_approved=True)
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from assessment.exceptions import RuleViolation
 from assessment.models import Assessment, Evidence, EvidenceLink, EvidenceSource
-from assessment.services import audit
+from assessment.services import audit, scoring
 from assessment.services.assessments import criteria_in_scope, ensure_team_editable, not_in_scope_message
 from assessment.uploads import safe_display_name, safe_text, sniff_media_type
 
@@ -151,12 +151,23 @@ def add_evidence(
                 target=evidence.name,
                 after={"id": evidence.pk, "sha256": evidence.sha256, "criteria": [c.code for c in criteria]},
             )
+            _queue_scoring(evidence)
     except Exception:
         # Nothing half-written: a stored file without its record is removed again.
         if evidence.file and evidence.file.name:
             evidence.file.storage.delete(evidence.file.name)
         raise
     return evidence
+
+
+def _queue_scoring(evidence: Evidence) -> None:
+    """Files go to a worker once the upload is committed; links and notes are for people and count as read."""
+    from assessment.tasks import score_evidence
+
+    if evidence.source == EvidenceSource.FILE:
+        score_evidence.delay_on_commit(evidence.pk)
+    else:
+        scoring.mark_without_file(evidence)
 
 
 @transaction.atomic
@@ -178,6 +189,7 @@ def attach_evidence(*, evidence: Evidence, criteria_codes: list[str], actor) -> 
             target=evidence.name,
             after={"criteria": [c.code for c in new]},
         )
+        scoring.refresh_verdicts(evidence.assessment, criterion_ids=[criterion.pk for criterion in new])
     return evidence
 
 
@@ -197,5 +209,8 @@ def remove_evidence(*, evidence: Evidence, actor) -> Evidence:
         action="evidence.removed",
         target=evidence.name,
         before={"id": evidence.pk, "sha256": evidence.sha256},
+    )
+    scoring.refresh_verdicts(
+        evidence.assessment, criterion_ids=list(evidence.links.values_list("criterion_id", flat=True))
     )
     return evidence
