@@ -1,6 +1,7 @@
 """Celery tasks: thin, idempotent, take ids, call one service."""
 
 from celery import shared_task
+from django.conf import settings
 from django.db import DatabaseError
 
 from assessment.services import catalog, scoring
@@ -12,6 +13,7 @@ def run_catalog_import(catalog_import_id: int) -> None:
 
 
 @shared_task(
+    bind=True,
     name="assessment.score_evidence",
     queue="scoring",
     autoretry_for=(DatabaseError, OSError),
@@ -19,12 +21,12 @@ def run_catalog_import(catalog_import_id: int) -> None:
     retry_backoff_max=120,
     retry_jitter=True,
     max_retries=5,
-    soft_time_limit=90,
-    time_limit=120,
+    soft_time_limit=max(1, settings.SCORING_TIME_LIMIT_SECONDS - 10),
+    time_limit=settings.SCORING_TIME_LIMIT_SECONDS,
 )
-def score_evidence(evidence_id: int) -> None:
+def score_evidence(self, evidence_id: int) -> None:
     """Reads one piece of evidence; safe to run twice; a lost worker's message is delivered again."""
-    scoring.score_evidence_now(evidence_id=evidence_id)
+    scoring.score_evidence_now(evidence_id=evidence_id, task_id=self.request.id or "")
 
 
 @shared_task(name="assessment.sweep_unscored_evidence", queue="scoring")

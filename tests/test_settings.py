@@ -21,7 +21,7 @@ PRODUCTION = {
 def start_django(env: dict[str, str], *command: str) -> subprocess.CompletedProcess:
     ignored = {*PRODUCTION, "DJANGO_ALLOW_ASYNC_UNSAFE"}
     clean = {key: value for key, value in os.environ.items() if key not in ignored and not key.startswith("SECURE")}
-    return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+    return subprocess.run(
         [sys.executable, "manage.py", *(command or ("check",))],
         cwd=settings.BASE_DIR,
         env={**clean, **env},

@@ -57,6 +57,7 @@ class Evidence(models.Model):
     facts = models.JSONField(default=dict, blank=True)
     reason = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    scoring_task_id = models.CharField(max_length=64, blank=True)  # the delivery that claimed the reading
     status_changed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

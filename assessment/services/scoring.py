@@ -25,12 +25,20 @@ def _stale_before() -> datetime.datetime:
     return timezone.now() - datetime.timedelta(seconds=settings.EVIDENCE_SCORING_STALE_SECONDS)
 
 
-def claim_for_scoring(evidence_id: int) -> Evidence | None:
+def claim_for_scoring(evidence_id: int, task_id: str) -> Evidence | None:
     """Marks the evidence as being read and returns it; None when there is nothing to do (gone, done, or
-    being read right now by another worker)."""
-    claimable = Q(status=ScoringStatus.PENDING) | Q(status=ScoringStatus.SCORING, status_changed_at__lt=_stale_before())
+    being read right now by another delivery). The same message delivered again after its worker died
+    (same task id) may take its reading back at once; another message only once the reading went stale."""
+    claimable = (
+        Q(status=ScoringStatus.PENDING)
+        | Q(status=ScoringStatus.SCORING, scoring_task_id=task_id)
+        | Q(status=ScoringStatus.SCORING, status_changed_at__lt=_stale_before())
+    )
     claimed = Evidence.objects.filter(claimable, pk=evidence_id, removed_at__isnull=True).update(
-        status=ScoringStatus.SCORING, attempts=F("attempts") + 1, status_changed_at=timezone.now()
+        status=ScoringStatus.SCORING,
+        attempts=F("attempts") + 1,
+        status_changed_at=timezone.now(),
+        scoring_task_id=task_id,
     )
     if not claimed:
         return None
@@ -47,9 +55,9 @@ def claim_for_scoring(evidence_id: int) -> Evidence | None:
     return evidence
 
 
-def score_evidence_now(*, evidence_id: int) -> None:
+def score_evidence_now(*, evidence_id: int, task_id: str) -> None:
     """Reads one piece of evidence and records the outcome; transient errors propagate for a retry."""
-    evidence = claim_for_scoring(evidence_id)
+    evidence = claim_for_scoring(evidence_id, task_id)
     if evidence is None:
         return
     try:

@@ -1,0 +1,175 @@
+"""SARIF 2.1.0 static-analysis logs (CodeQL, Semgrep, Bandit, ruff, ESLint, Trivy, …).
+
+A finding is a result whose effective level is error, warning or note. The level follows the SARIF 2.1.0 spec
+(§3.27.10): a result's own `level`; if absent and its `kind` is "fail" (the default), its rule's
+`defaultConfiguration.level` (rule found by `ruleIndex`, `rule.index`, `ruleId` or `rule.id`), else "warning";
+a result of another kind ("pass", "notApplicable", "informational", …) has level "none" and is not a finding.
+
+Facts: sarif.runs, sarif.findings.total, sarif.findings.error, sarif.findings.warning, sarif.findings.note and
+sarif.tools (the drivers' names, comma-separated, in order of first appearance). `runs: null` (allowed by the
+spec for a tool that failed before any run) reads as zero runs.
+"""
+
+import json
+import re
+
+from assessment.parsers.base import ParseError, ParseResult, Source
+from assessment.parsers.xmlstream import decode_head
+
+MAX_DEPTH = 200
+LEVELS = ("error", "warning", "note", "none")
+DEADLINE_EVERY = 4096  # results
+_SCHEMA = re.compile(r'"\$schema"\s*:\s*"[^"]*sarif', re.IGNORECASE)
+_VERSION = re.compile(r'"version"\s*:\s*"2\.1\.0"')
+_RUNS = re.compile(r'"runs"\s*:')
+# A JSON string, or an unterminated one up to the end: every quote is consumed once, so stripping is linear.
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*+(?:"|\\?\Z)', re.DOTALL)
+_INNERMOST = re.compile(rb"\[\]|\{\}")
+_NOT_BRACKETS = bytes(byte for byte in range(256) if byte not in b"[]{}")
+
+
+def recognises(head: bytes) -> bool:
+    """True when the head is a JSON object with `"version": "2.1.0"` and `"runs"`, or a SARIF `$schema`."""
+    text = decode_head(head).lstrip()
+    if not text.startswith("{"):
+        return False
+    return bool(_SCHEMA.search(text)) or bool(_VERSION.search(text) and _RUNS.search(text))
+
+
+def parse(source: Source) -> ParseResult:
+    """Findings by level in a SARIF 2.1.0 log; raises ParseError for anything else."""
+    log = _load(source)
+    runs = log.get("runs")
+    if runs is None:
+        runs = []
+    if not isinstance(runs, list):
+        raise ParseError(f'"runs" must be a list of runs, not {_json_type(runs)}.')
+    counts = dict.fromkeys(LEVELS, 0)
+    tools: list[str] = []
+    for number, run in enumerate(runs, start=1):
+        source.deadline.check()
+        name = _count_run(run, number, counts, source)
+        if name not in tools:
+            tools.append(name)
+    return _result(len(runs), counts, tools)
+
+
+def _load(source: Source) -> dict:
+    """The log as Python objects: within the size cap, UTF-8, nested at most MAX_DEPTH deep, version 2.1.0."""
+    max_bytes = source.limits.max_bytes
+    data = source.stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ParseError(f"The file is larger than {max_bytes // (1024 * 1024)} MB; it was not read.")
+    if not data.strip():
+        raise ParseError("The file is empty.")
+    _check_depth(data, source)
+    source.deadline.check()
+    try:
+        log = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as error:
+        raise ParseError(f"The file is not valid UTF-8 (byte {error.start:,}).") from None
+    except ValueError as error:  # JSONDecodeError, and integers too long to convert
+        raise ParseError(f"The file is not valid JSON: {error}.") from None
+    if not isinstance(log, dict):
+        raise ParseError(f"A SARIF log is a JSON object, not {_json_type(log)}.")
+    if log.get("version") != "2.1.0":
+        raise ParseError(f"Only SARIF version 2.1.0 is read; this log says version {log.get('version')!r}.")
+    return log
+
+
+def _check_depth(data: bytes, source: Source) -> None:
+    """Refuses nesting deeper than MAX_DEPTH before json (which recurses) sees it: strings are dropped, then one
+    level of empty brackets is removed per pass."""
+    skeleton = _STRING.sub(b"", data).translate(None, _NOT_BRACKETS)
+    for _level in range(MAX_DEPTH):
+        source.deadline.check()
+        if not skeleton:
+            return
+        shorter = _INNERMOST.sub(b"", skeleton)
+        if len(shorter) == len(skeleton):
+            raise ParseError("The JSON is malformed or truncated: its brackets do not match.")
+        skeleton = shorter
+    if skeleton:
+        raise ParseError(f"The JSON nests deeper than {MAX_DEPTH} levels; refused.")
+
+
+def _count_run(run: object, number: int, counts: dict[str, int], source: Source) -> str:
+    """Adds one run's results to `counts`; returns its tool's name."""
+    run = _object(run, f"run {number}")
+    driver = _object(_object(run.get("tool"), f"run {number}: tool").get("driver"), f"run {number}: tool.driver")
+    name = driver.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise ParseError(f"Run {number}: tool.driver.name must be a non-empty string.")
+    rules = _list(driver.get("rules"), f"run {number}: tool.driver.rules")
+    rules = [_object(rule, f"run {number}: a rule") for rule in rules]
+    rules_by_id = {rule["id"]: rule for rule in rules if isinstance(rule.get("id"), str)}
+    results = _list(run.get("results"), f"run {number}: results")
+    for index, result in enumerate(results, start=1):
+        level = _level(_object(result, f"run {number}: result {index}"), rules, rules_by_id)
+        counts[level] += 1
+        if not index % DEADLINE_EVERY:
+            source.deadline.check()
+    return name.strip()[:100]
+
+
+def _level(result: dict, rules: list[dict], rules_by_id: dict[str, dict]) -> str:
+    """The result's effective level, by SARIF 2.1.0 §3.27.10."""
+    level = result.get("level")
+    if level is None:
+        if result.get("kind", "fail") != "fail":
+            return "none"
+        rule = _rule(result, rules, rules_by_id)
+        configuration = rule.get("defaultConfiguration") if rule else None
+        level = configuration.get("level", "warning") if isinstance(configuration, dict) else "warning"
+    if level not in LEVELS:
+        raise ParseError(f"A result has level {str(level)[:40]!r}; SARIF levels are {', '.join(LEVELS)}.")
+    return level
+
+
+def _rule(result: dict, rules: list[dict], rules_by_id: dict[str, dict]) -> dict | None:
+    reference = result.get("rule") if isinstance(result.get("rule"), dict) else {}
+    index = result.get("ruleIndex", reference.get("index"))
+    if isinstance(index, int) and not isinstance(index, bool) and 0 <= index < len(rules):
+        return rules[index]
+    rule_id = result.get("ruleId", reference.get("id"))
+    return rules_by_id.get(rule_id) if isinstance(rule_id, str) else None
+
+
+def _object(value: object, where: str) -> dict:
+    if not isinstance(value, dict):
+        raise ParseError(f"{where[0].upper()}{where[1:]} must be a JSON object, not {_json_type(value)}.")
+    return value
+
+
+def _list(value: object, where: str) -> list:
+    """A list, or empty for an absent or null one."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ParseError(f"{where[0].upper()}{where[1:]} must be a list, not {_json_type(value)}.")
+    return value
+
+
+def _json_type(value: object) -> str:
+    names = {dict: "an object", list: "a list", str: "a string", bool: "true/false", type(None): "null"}
+    return names.get(type(value), "a number")
+
+
+def _result(runs: int, counts: dict[str, int], tools: list[str]) -> ParseResult:
+    total = counts["error"] + counts["warning"] + counts["note"]
+    facts: dict[str, int | float | bool | str] = {
+        "sarif.runs": runs,
+        "sarif.findings.total": total,
+        "sarif.findings.error": counts["error"],
+        "sarif.findings.warning": counts["warning"],
+        "sarif.findings.note": counts["note"],
+        "sarif.tools": ", ".join(tools),
+    }
+    by_level = ", ".join(_count(counts[level], level) for level in ("error", "warning", "note"))
+    tools_named = f" ({facts['sarif.tools']})" if tools else ""
+    summary = f"{_count(runs, 'run')}{tools_named}: {_count(total, 'finding')}, {by_level}"
+    return ParseResult(kind="sarif", facts=facts, summary=summary)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
