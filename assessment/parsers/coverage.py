@@ -24,7 +24,7 @@ from assessment.parsers.xmlstream import iter_elements, read_prolog
 ROOTS = frozenset({"coverage", "report"})
 DEADLINE_EVERY = 4096  # elements
 _LINE_RATE = re.compile(r"\sline-rate\s*=")
-_CONDITIONS = re.compile(r"\((\d+)/(\d+)\)")
+_CONDITIONS = re.compile(r"\((\d{1,9})/(\d{1,9})\)")
 _DISPLAY_NAMES = {"cobertura": "Cobertura", "jacoco": "JaCoCo"}
 
 

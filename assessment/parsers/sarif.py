@@ -14,14 +14,14 @@ import json
 import re
 
 from assessment.parsers.base import ParseError, ParseResult, Source
-from assessment.parsers.xmlstream import decode_head
+from assessment.parsers.xmlstream import describe_size
 
 MAX_DEPTH = 200
 LEVELS = ("error", "warning", "note", "none")
 DEADLINE_EVERY = 4096  # results
 _SCHEMA = re.compile(r'"\$schema"\s*:\s*"[^"]*sarif', re.IGNORECASE)
 _VERSION = re.compile(r'"version"\s*:\s*"2\.1\.0"')
-_RUNS = re.compile(r'"runs"\s*:')
+_RUNS = re.compile(r'"runs"\s*:\s*(?:\[|null)')
 # A JSON string, or an unterminated one up to the end: every quote is consumed once, so stripping is linear.
 _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*+(?:"|\\?\Z)', re.DOTALL)
 _INNERMOST = re.compile(rb"\[\]|\{\}")
@@ -30,7 +30,7 @@ _NOT_BRACKETS = bytes(byte for byte in range(256) if byte not in b"[]{}")
 
 def recognises(head: bytes) -> bool:
     """True when the head is a JSON object with `"version": "2.1.0"` and `"runs"`, or a SARIF `$schema`."""
-    text = decode_head(head).lstrip()
+    text = head.decode("utf-8-sig", errors="replace").lstrip()
     if not text.startswith("{"):
         return False
     return bool(_SCHEMA.search(text)) or bool(_VERSION.search(text) and _RUNS.search(text))
@@ -59,8 +59,8 @@ def _load(source: Source) -> dict:
     max_bytes = source.limits.max_bytes
     data = source.stream.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise ParseError(f"The file is larger than {max_bytes // (1024 * 1024)} MB; it was not read.")
-    if not data.strip():
+        raise ParseError(f"The file is larger than {describe_size(max_bytes)}; it was not read.")
+    if not data or data.isspace():
         raise ParseError("The file is empty.")
     _check_depth(data, source)
     source.deadline.check()

@@ -44,6 +44,12 @@ class Prolog:
     body: str  # the head from the root's start tag on, for cheap content hints
 
 
+def describe_size(size: int) -> str:
+    """A byte count for people: whole megabytes from 1 MB on, else bytes."""
+    megabytes = size // (1024 * 1024)
+    return f"{megabytes:,} MB" if megabytes else f"{size:,} bytes"
+
+
 def decode_head(head: bytes) -> str:
     """The head as text: UTF-16 when it has that byte-order mark, else UTF-8; a cut character is dropped."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -106,7 +112,7 @@ class _CappedReader:
         chunk = self._stream.read(size if size > 0 else HEAD_BYTES)
         self._total += len(chunk)
         if self._total > self._max_bytes:
-            raise ParseError(f"The file is larger than {self._max_bytes // (1024 * 1024)} MB; it was not read.")
+            raise ParseError(f"The file is larger than {describe_size(self._max_bytes)}; it was not read.")
         self.at_end = not chunk
         return chunk
 
@@ -118,7 +124,7 @@ def iter_elements(source: Source, *, roots: frozenset[str], expected: str) -> It
     """
     reader = _CappedReader(source)
     head = reader.read(HEAD_BYTES)
-    if not head.strip():
+    if not head.removeprefix(b"\xef\xbb\xbf").strip():
         raise ParseError("The file is empty.")
     _refuse_declared_entities(head)
     replay = _Replay(head, reader)
@@ -175,7 +181,7 @@ def _check_document(element: etree._Element, roots: frozenset[str], expected: st
 
 
 def _syntax_reason(error: etree.XMLSyntaxError, *, truncated: bool) -> str:
-    message = (error.msg or str(error)).strip()
+    message = (error.msg or str(error)).strip()[:200]  # libxml2 quotes names from the file, up to 50,000 chars
     lowered = message.lower()
     if "amplification" in lowered:
         return "The XML expands entities enormously (an entity-expansion attack); refused."
@@ -185,6 +191,8 @@ def _syntax_reason(error: etree.XMLSyntaxError, *, truncated: bool) -> str:
         return "The XML holds a text or attribute value larger than 10 MB; refused."
     if "encoding" in lowered or "utf-8" in lowered:
         return f"The file is not valid UTF-8 (or does not match its declared encoding): {message}."
+    if "start tag expected" in lowered:
+        return "The file holds no XML element; it is not an XML report."
     if truncated:
         return f"The XML ends before it is complete; the file looks truncated ({message})."
     return f"The file is not well-formed XML: {message}."

@@ -8,6 +8,7 @@ GitLab's `!reference [.job, key]` is kept as an opaque `YamlReference`; every ot
 (e.g. `!!python/object/apply:os.system`) is refused before anything is built.
 """
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -145,3 +146,40 @@ def load_yaml_documents(source: Source, *, what: str, max_bytes: int = MAX_YAML_
     """Every document of a YAML evidence file, read with a byte cap; ParseError for anything unsafe or broken."""
     text = decode_text(read_bounded(source, max_bytes=max_bytes, what=what), what=what)
     return load_yaml_text(text, limits=source.limits, deadline=source.deadline)
+
+
+# Recognisers see only the first 64 KiB, possibly cut mid-line, so they read the outline of the text, not YAML.
+_OUTLINE_KEY = re.compile(
+    r"""(?:"([^"\n]{1,200})"|'([^'\n]{1,200})'|([^\s#'"\-?:{}\[\]!&*|>%@`,][^:\n#]{0,200})):(?:[ \t]|$)"""
+)
+
+
+def outline(text: str) -> list[dict[str, set[str]]]:
+    """Per YAML document of a (possibly cut) text: its top-level keys, each with the keys directly under it."""
+    documents: list[dict[str, set[str]]] = [{}]
+    top, child_indent = None, None
+    for line in text.splitlines():
+        if line.startswith(("---", "...")):
+            documents.append({})
+            top, child_indent = None, None
+            continue
+        stripped = line.lstrip(" ")
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(line) - len(stripped)
+        key = _OUTLINE_KEY.match(stripped)
+        if indent == 0:
+            if key:
+                top, child_indent = _key_text(key), None
+                documents[-1].setdefault(top, set())
+            continue
+        if top is None:
+            continue
+        child_indent = indent if child_indent is None else child_indent
+        if indent == child_indent and key:
+            documents[-1][top].add(_key_text(key))
+    return [document for document in documents if document]
+
+
+def _key_text(match: re.Match) -> str:
+    return next(group for group in match.groups() if group is not None).strip()
