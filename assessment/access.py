@@ -4,7 +4,7 @@ Outsiders get 404 (existence does not leak); members without the right role get 
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Exists, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -17,12 +17,21 @@ class Action:
     ADMINISTER = "administer"  # manage members, roles and projects
 
 
-def membership_of(user, organisation_id: int) -> Membership | None:
+def membership_of(user, organisation_id: int, project: Project | None = None) -> Membership | None:
+    """The user's membership of the organisation, remembered for the request. Given a project of that
+    organisation, the same query also tells whether the user is on its team (see _on_team)."""
     if not user.is_authenticated:
         return None
     cache = user.__dict__.setdefault("_memberships", {})
+    teams = user.__dict__.setdefault("_teams", {})
     if organisation_id not in cache:
-        cache[organisation_id] = Membership.objects.filter(user=user, organisation_id=organisation_id).first()
+        memberships = Membership.objects.filter(user=user, organisation_id=organisation_id)
+        if project is not None and project.pk not in teams:
+            team = Project.team.through.objects.filter(project_id=project.pk, user_id=user.pk)
+            memberships = memberships.annotate(is_on_team=Exists(team))
+        cache[organisation_id] = membership = memberships.first()
+        if membership is not None and hasattr(membership, "is_on_team"):
+            teams[project.pk] = membership.is_on_team
     return cache[organisation_id]
 
 
@@ -47,14 +56,17 @@ def _check(user, membership: Membership | None, action: str, project: Project | 
 def can(user, action: str, project: Project) -> bool:
     """Whether the user may take the action on the project, for showing or hiding controls."""
     try:
-        _check(user, membership_of(user, project.organisation_id), action, project)
+        _check(user, membership_of(user, project.organisation_id, project), action, project)
     except (Http404, PermissionDenied):
         return False
     return True
 
 
 def _on_team(user, project: Project) -> bool:
-    return project.team.filter(pk=user.pk).exists()
+    teams = user.__dict__.setdefault("_teams", {})
+    if project.pk not in teams:
+        teams[project.pk] = project.team.filter(pk=user.pk).exists()
+    return teams[project.pk]
 
 
 def access_organisation(user, slug: str, *, action: str = Action.VIEW) -> Organisation:
@@ -65,7 +77,7 @@ def access_organisation(user, slug: str, *, action: str = Action.VIEW) -> Organi
 
 def access_project(user, project_id, *, action: str = Action.VIEW) -> Project:
     project = Project.objects.select_related("organisation").filter(pk=_as_id(project_id)).first()
-    _check(user, project and membership_of(user, project.organisation_id), action, project)
+    _check(user, project and membership_of(user, project.organisation_id, project), action, project)
     return project
 
 
@@ -75,7 +87,7 @@ def access_assessment(user, assessment_id, *, action: str = Action.VIEW) -> Asse
     )
     _check(
         user,
-        assessment and membership_of(user, assessment.organisation_id),
+        assessment and membership_of(user, assessment.organisation_id, assessment.project),
         action,
         assessment.project if assessment else None,
     )
@@ -90,7 +102,7 @@ def access_evidence(user, evidence_id, *, action: str = Action.VIEW) -> Evidence
     )
     _check(
         user,
-        evidence and membership_of(user, evidence.organisation_id),
+        evidence and membership_of(user, evidence.organisation_id, evidence.assessment.project),
         action,
         evidence.assessment.project if evidence else None,
     )

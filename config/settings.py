@@ -74,7 +74,17 @@ CACHE_URL = env_str("CACHE_URL", "")
 if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://")):
     raise ImproperlyConfigured(f"Environment variable CACHE_URL must start with redis://, not {CACHE_URL!r}.")
 _CACHE_BACKEND = "django.core.cache.backends." + ("redis.RedisCache" if CACHE_URL else "locmem.LocMemCache")
-CACHES = {"default": {"BACKEND": _CACHE_BACKEND, "LOCATION": CACHE_URL}}
+CACHES = {
+    "default": {"BACKEND": _CACHE_BACKEND, "LOCATION": CACHE_URL},
+    # Rendered questionnaire blocks (assessment/block_cache.py): in-process on purpose, so a deploy with new
+    # templates or translations starts empty. About 10 kB each; the oldest third goes when it is full.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 3000},
+    },
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,5 +1,9 @@
 """Reads of the catalogue, already prefetched: each function costs a fixed number of queries."""
 
+import datetime
+import functools
+from dataclasses import dataclass
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from assessment.models import Criterion, Item, MaturityModel, ModelLevel, Part, SubDomain, SubItem
@@ -105,3 +109,44 @@ def search_subitems(model: MaturityModel, query: str) -> list[SubItem]:
 def current_model(key: str = "caict-devops") -> MaturityModel | None:
     """The newest loaded version of a model: what new assessments pin unless told otherwise."""
     return MaturityModel.objects.filter(key=key).order_by("-loaded_at", "-pk").first()
+
+
+@dataclass(frozen=True)
+class ModelCatalog:
+    """A model version's tree below its parts, in catalogue order, each node linked to its parent (a criterion's
+    `subitem.item.subdomain` costs no query). Shared between requests: read it, never change it."""
+
+    subdomains: list[SubDomain]
+    items: list[Item]
+    subitems: list[SubItem]
+    criteria: list[Criterion]  # in sub-item and level order
+    criteria_by_code: dict[str, Criterion]
+
+
+def model_catalog(model: MaturityModel) -> ModelCatalog:
+    """The model version's tree: four queries the first time in a process, none after."""
+    return _model_catalog(model.pk, model.content_sha256, model.loaded_at)
+
+
+# A loaded model version never changes (services/catalog.py refuses other content for a loaded version), so one
+# read per process serves every request. The key holds the content digest and the load time as well as the id,
+# so a version deleted and loaded again, even under a reused id, is read afresh.
+@functools.lru_cache(maxsize=8)
+def _model_catalog(model_id: int, content_sha256: str, loaded_at: datetime.datetime) -> ModelCatalog:
+    subdomains = {node.pk: node for node in SubDomain.objects.filter(model_id=model_id).order_by("position")}
+    items = {node.pk: node for node in Item.objects.filter(model_id=model_id).order_by("position")}
+    subitems = {node.pk: node for node in SubItem.objects.filter(model_id=model_id).order_by("position")}
+    criteria = list(Criterion.objects.filter(model_id=model_id).order_by("subitem__position", "level"))
+    for item in items.values():
+        item.subdomain = subdomains[item.subdomain_id]
+    for subitem in subitems.values():
+        subitem.item = items[subitem.item_id]
+    for criterion in criteria:
+        criterion.subitem = subitems[criterion.subitem_id]
+    return ModelCatalog(
+        subdomains=list(subdomains.values()),
+        items=list(items.values()),
+        subitems=list(subitems.values()),
+        criteria=criteria,
+        criteria_by_code={criterion.code: criterion for criterion in criteria},
+    )

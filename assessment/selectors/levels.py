@@ -7,7 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from assessment.levels import Level, blocking_levels, distribution, roll_up, subitem_level
-from assessment.models import Answer, Assessment, Criterion, Part, SubDomain, SubItem, Verdict, VerdictValue
+from assessment.models import Answer, Assessment, Criterion, Item, Part, SubDomain, SubItem, Verdict, VerdictValue
+from assessment.selectors.catalog import model_catalog
 
 
 @dataclass
@@ -38,28 +39,67 @@ class AssessmentLevels:
         return [row for row in self.subitems.values() if row.level.achieved < self.target]
 
 
-def provisional_levels(assessment: Assessment) -> AssessmentLevels:
+@dataclass
+class Scope:
+    """The catalogue of an assessment's parts in scope, shared by every reading of one request. The nodes come
+    from selectors.catalog.model_catalog: read them, never change them."""
+
+    parts: list[Part]
+    subdomains: list[SubDomain]
+    items: list[Item]
+    subitems: list[SubItem]  # with their item and its sub-domain, in catalogue order
+    criteria: list[Criterion]  # with their sub-item, in sub-item and level order
+
+
+def parts_in_scope(assessment: Assessment) -> list[Part]:
+    """The assessment's parts by number: one query, then remembered on the instance for the rest of the request
+    (parts are set when an assessment starts and never change)."""
+    if "_parts_in_scope" not in assessment.__dict__:
+        assessment.__dict__["_parts_in_scope"] = list(assessment.parts.order_by("number"))
+    return assessment.__dict__["_parts_in_scope"]
+
+
+def part_ids_in_scope(assessment: Assessment) -> list[int]:
+    return [part.pk for part in parts_in_scope(assessment)]
+
+
+def catalog_scope(assessment: Assessment) -> Scope:
+    """Parts, sub-domains, items, sub-items and criteria of the assessment's scope: one query (the parts) once the
+    model version's catalogue is in memory."""
+    parts = parts_in_scope(assessment)
+    catalog = model_catalog(assessment.model)
+    part_ids = {part.pk for part in parts}
+    subdomains = [node for node in catalog.subdomains if node.part_id in part_ids]
+    subdomain_ids = {node.pk for node in subdomains}
+    items = [node for node in catalog.items if node.subdomain_id in subdomain_ids]
+    subitems = [node for node in catalog.subitems if node.item.subdomain_id in subdomain_ids]
+    criteria = [node for node in catalog.criteria if node.subitem.item.subdomain_id in subdomain_ids]
+    return Scope(parts, subdomains, items, subitems, criteria)
+
+
+def provisional_levels(
+    assessment: Assessment, *, scope: Scope | None = None, answers: dict[int, str] | None = None
+) -> AssessmentLevels:
     """The team's answers plus the automatic verdicts: an answer always wins (verdicts are advice), a criterion
     the team has not answered yet counts as met when its checks are met. N/A counts as met until an assessor
-    says otherwise."""
-    answers = dict(
+    says otherwise. Pass the scope and the team's answers (criterion id → value) when already read."""
+    claimed = dict(
         Verdict.objects.filter(assessment=assessment, value=VerdictValue.MET).values_list("criterion_id", "value")
     )
-    answers.update(Answer.objects.filter(assessment=assessment).values_list("criterion_id", "value"))
-    return _levels(assessment, answers, reading="provisional", na_approved=True)
+    if answers is None:
+        answers = dict(Answer.objects.filter(assessment=assessment).values_list("criterion_id", "value"))
+    claimed.update(answers)
+    return _levels(assessment, scope or catalog_scope(assessment), claimed, reading="provisional", na_approved=True)
 
 
-def _levels(assessment: Assessment, answers: dict[int, str], *, reading: str, na_approved: bool) -> AssessmentLevels:
-    parts = list(assessment.parts.order_by("number"))
-    subdomains = list(SubDomain.objects.filter(part__in=parts).order_by("position"))
-    subitems = list(SubItem.objects.filter(item__subdomain__in=subdomains).select_related("item").order_by("position"))
+def _levels(
+    assessment: Assessment, scope: Scope, answers: dict[int, str], *, reading: str, na_approved: bool
+) -> AssessmentLevels:
     by_subitem: dict[int, dict[int, str | None]] = defaultdict(dict)
-    for criterion_id, subitem_id, level in Criterion.objects.filter(subitem__in=subitems).values_list(
-        "pk", "subitem_id", "level"
-    ):
-        by_subitem[subitem_id][level] = answers.get(criterion_id)
+    for criterion in scope.criteria:
+        by_subitem[criterion.subitem_id][criterion.level] = answers.get(criterion.pk)
     rows = {}
-    for subitem in subitems:
+    for subitem in scope.subitems:
         subitem_answers = by_subitem[subitem.pk]
         rows[subitem.pk] = SubItemLevel(
             subitem=subitem,
@@ -67,14 +107,14 @@ def _levels(assessment: Assessment, answers: dict[int, str], *, reading: str, na
             blocking=blocking_levels(subitem_answers, assessment.target_level, na_approved=na_approved),
         )
     rule = assessment.model.rollup
-    subdomain_groups = []
-    for subdomain in subdomains:
-        members = [row for row in rows.values() if row.subitem.item.subdomain_id == subdomain.pk]
-        subdomain_groups.append(_group(subdomain, members, rule))
+    members: dict[int, list[SubItemLevel]] = defaultdict(list)
+    for row in rows.values():
+        members[row.subitem.item.subdomain_id].append(row)
+    subdomain_groups = [_group(subdomain, members[subdomain.pk], rule) for subdomain in scope.subdomains]
     part_groups = []
-    for part in parts:
-        members = [row for group in subdomain_groups if group.node.part_id == part.pk for row in group.subitems]
-        part_groups.append(_group(part, members, rule))
+    for part in scope.parts:
+        part_members = [row for group in subdomain_groups if group.node.part_id == part.pk for row in group.subitems]
+        part_groups.append(_group(part, part_members, rule))
     return AssessmentLevels(reading, assessment.target_level, rows, subdomain_groups, part_groups)
 
 

@@ -1,14 +1,25 @@
 """Reads for the questionnaire: a fixed number of queries per page, whatever the catalogue or evidence size."""
 
+import datetime
 from collections import defaultdict
+from collections.abc import Container
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Q
 from django.urls import reverse
 
 from assessment.levels import Level, blocking_levels, roll_up, subitem_level
 from assessment.models import Answer, Assessment, Criterion, Evidence, EvidenceLink, Item, SubDomain, SubItem
-from assessment.selectors.levels import AssessmentLevels, GroupLevel, provisional_levels
+from assessment.selectors.catalog import model_catalog
+from assessment.selectors.levels import (
+    AssessmentLevels,
+    GroupLevel,
+    Scope,
+    catalog_scope,
+    part_ids_in_scope,
+    provisional_levels,
+)
 
 
 @dataclass
@@ -28,9 +39,14 @@ class CriterionRow:
 @dataclass
 class SubItemBlock:
     subitem: SubItem
-    rows: list[CriterionRow]
+    rows: list[CriterionRow]  # filled by load_rows, for the blocks that need rendering
     level: Level
     blocking: list[int]
+    criteria: list[Criterion] = field(default_factory=list)
+    # Everything the block shows that may change (answers, evidence, level), for keying its rendered HTML.
+    version: tuple = ()
+    html: str | None = None  # the rendered block, when cached
+    cache_key: str = ""  # where to store the rendered block, when it may be cached
 
 
 @dataclass
@@ -71,6 +87,10 @@ class Questionnaire:
         return self.tabs[index].subdomain if 0 <= index < len(self.tabs) else None
 
     @property
+    def blocks(self) -> list[SubItemBlock]:
+        return [block for _section, items in self.sections for _item, blocks in items for block in blocks]
+
+    @property
     def previous_subdomain(self) -> SubDomain | None:
         return self._neighbour(-1)
 
@@ -92,50 +112,117 @@ def progress_by_subdomain(assessment: Assessment) -> dict[int, Progress]:
     return {row["subitem__item__subdomain_id"]: Progress(row["answered"], row["required"]) for row in rows}
 
 
+class AnswerStamp(NamedTuple):
+    """What identifies an answer's state: every save sets a new `updated_at` (auto_now)."""
+
+    pk: int
+    value: str
+    updated_at: datetime.datetime
+
+
+def _answer_stamps(assessment: Assessment) -> dict[int, AnswerStamp]:
+    rows = Answer.objects.filter(assessment=assessment).values_list("criterion_id", "pk", "value", "updated_at")
+    return {criterion_id: AnswerStamp(*stamp) for criterion_id, *stamp in rows}
+
+
+def _progress(assessment: Assessment, scope: Scope, answered: Container[int]) -> dict[int, Progress]:
+    """progress_by_subdomain, derived from rows already read."""
+    subdomain_of = {subitem.pk: subitem.item.subdomain_id for subitem in scope.subitems}
+    progress: dict[int, Progress] = {}
+    for criterion in scope.criteria:
+        if criterion.level <= assessment.target_level:
+            counts = progress.setdefault(subdomain_of[criterion.subitem_id], Progress(0, 0))
+            counts.required += 1
+            counts.answered += criterion.pk in answered
+    return progress
+
+
 def overview(assessment: Assessment) -> Questionnaire:
     """Sub-domain tabs with progress and levels, without the questions (the assessment's summary page)."""
-    levels = provisional_levels(assessment)
-    progress = progress_by_subdomain(assessment)
+    return _overview(assessment, catalog_scope(assessment), _answer_stamps(assessment))
+
+
+def _overview(assessment: Assessment, scope: Scope, answers: dict[int, AnswerStamp]) -> Questionnaire:
+    values = {criterion_id: stamp.value for criterion_id, stamp in answers.items()}
+    levels = provisional_levels(assessment, scope=scope, answers=values)
+    progress = _progress(assessment, scope, answers)
     tabs = [SubDomainTab(group.node, progress.get(group.node.pk, Progress(0, 0)), group) for group in levels.subdomains]
     total = Progress(sum(tab.progress.answered for tab in tabs), sum(tab.progress.required for tab in tabs))
     return Questionnaire(assessment=assessment, levels=levels, tabs=tabs, progress=total)
 
 
 def questionnaire(assessment: Assessment, subdomain: SubDomain | None) -> Questionnaire:
-    """A sub-domain's questions (or every sub-domain's, when None) with answers, evidence, levels and the gap,
-    plus every tab's progress. The number of queries does not depend on how many questions there are."""
-    page = overview(assessment)
+    """A sub-domain's questions (or every sub-domain's, when None) with levels, the gap and every tab's progress.
+
+    Answers and evidence are read once, as plain values, for levels, progress and each block's `version`;
+    the blocks' rows (answers and evidence as objects) come from load_rows, for the blocks that need rendering.
+    The number of queries does not depend on how many questions there are."""
+    scope = catalog_scope(assessment)
+    answers = _answer_stamps(assessment)
+    page = _overview(assessment, scope, answers)
     page.current = subdomain
-    scope = [subdomain] if subdomain else [tab.subdomain for tab in page.tabs]
-    items = list(
-        Item.objects.filter(subdomain__in=scope)
-        .prefetch_related(
-            Prefetch("subitems", queryset=SubItem.objects.order_by("position")),
-            Prefetch("subitems__criteria", queryset=Criterion.objects.order_by("level")),
-        )
-        .order_by("subdomain__position", "position")
-    )
-    criterion_ids = [c.pk for item in items for s in item.subitems.all() for c in s.criteria.all()]
-    answers = {
-        answer.criterion_id: answer
-        for answer in Answer.objects.filter(assessment=assessment, criterion_id__in=criterion_ids).select_related(
-            "updated_by"
-        )
-    }
-    evidence_by_criterion = _evidence_by_criterion(assessment, criterion_ids)
-    sections = {sub.pk: (sub, []) for sub in scope}
+    shown = [subdomain] if subdomain else [tab.subdomain for tab in page.tabs]
+    shown_ids = {sub.pk for sub in shown}
+    items = [item for item in scope.items if item.subdomain_id in shown_ids]
+    subitems_of: dict[int, list[SubItem]] = defaultdict(list)
+    for subitem in scope.subitems:
+        subitems_of[subitem.item_id].append(subitem)
+    criteria_of: dict[int, list[Criterion]] = defaultdict(list)
+    for criterion in scope.criteria:
+        criteria_of[criterion.subitem_id].append(criterion)
+    evidence = _evidence_stamps(assessment)
+    sections = {sub.pk: (sub, []) for sub in shown}
     for item in items:
         blocks = []
-        for subitem in item.subitems.all():
-            rows = [
-                CriterionRow(c, answers.get(c.pk), evidence_by_criterion.get(c.pk, []), target=assessment.target_level)
-                for c in subitem.criteria.all()
-            ]
-            row_level = page.levels.subitems[subitem.pk]
-            blocks.append(SubItemBlock(subitem, rows, row_level.level, row_level.blocking))
+        for subitem in subitems_of[item.pk]:
+            level = page.levels.subitems[subitem.pk]
+            criteria = criteria_of[subitem.pk]
+            version = (
+                subitem.code,
+                level.level.notation,
+                tuple(level.blocking),
+                tuple((c.code, answers.get(c.pk), tuple(evidence.get(c.pk, ()))) for c in criteria),
+            )
+            blocks.append(SubItemBlock(subitem, [], level.level, level.blocking, criteria=criteria, version=version))
         sections[item.subdomain_id][1].append((item, blocks))
     page.sections = list(sections.values())
     return page
+
+
+def load_rows(assessment: Assessment, blocks: list[SubItemBlock]) -> None:
+    """Fills the blocks' rows with their answers and evidence: two queries for any number of blocks."""
+    criterion_ids = [criterion.pk for block in blocks for criterion in block.criteria]
+    if not criterion_ids:
+        return
+    answers = {
+        answer.criterion_id: answer
+        for answer in Answer.objects.filter(assessment=assessment, criterion_id__in=criterion_ids)
+    }
+    evidence_by_criterion = _evidence_by_criterion(assessment, criterion_ids)
+    for block in blocks:
+        block.rows = [
+            CriterionRow(
+                criterion,
+                answers.get(criterion.pk),
+                evidence_by_criterion.get(criterion.pk, []),
+                target=assessment.target_level,
+            )
+            for criterion in block.criteria
+        ]
+
+
+def _evidence_stamps(assessment: Assessment) -> dict[int, list[tuple]]:
+    """Per criterion, what identifies each piece of evidence shown: its id and content digest, and its uploader's
+    name. Evidence is never edited (only added, linked and removed, and removed evidence is not shown); the
+    uploader's name is the one thing shown that may change. All the assessment's links: cheaper to read than
+    to filter by criterion."""
+    links = EvidenceLink.objects.filter(evidence__assessment=assessment, evidence__removed_at__isnull=True).values_list(
+        "criterion_id", "evidence_id", "evidence__sha256", "evidence__uploaded_by__username"
+    )
+    grouped: dict[int, list[tuple]] = defaultdict(list)
+    for criterion_id, *stamp in sorted(links):
+        grouped[criterion_id].append(tuple(stamp))
+    return grouped
 
 
 def evidence_choices(assessment: Assessment) -> list[Evidence]:
@@ -173,46 +260,45 @@ class AnswerFeedback:
 
 
 def answer_feedback(assessment: Assessment, criterion: Criterion, answer: Answer | None = None) -> AnswerFeedback:
-    """After a save: pass the saved answer (with its author) to spare reading it again."""
-    subdomain_id = criterion.subitem.item.subdomain_id
-    answered = Answer.objects.filter(assessment=assessment, criterion=OuterRef("pk")).values("value")[:1]
-    by_subitem: dict[int, dict[int, str | None]] = defaultdict(dict)
-    for subitem_id, level, value in (
-        Criterion.objects.filter(subitem__item__subdomain_id=subdomain_id)
-        .annotate(value=Subquery(answered))
-        .values_list("subitem_id", "level", "value")
-    ):
-        by_subitem[subitem_id][level] = value
-    siblings = by_subitem[criterion.subitem_id]
-    progress = progress_by_subdomain(assessment)
+    """After a save: pass the saved answer to spare reading it again. The levels and every progress bar come
+    from one query (the assessment's answers as values) over the catalogue in scope."""
+    scope = catalog_scope(assessment)
+    answers = dict(Answer.objects.filter(assessment=assessment).values_list("criterion_id", "value"))
     subitem = criterion.subitem
+    subdomain_id = subitem.item.subdomain_id
+    by_subitem: dict[int, dict[int, str | None]] = defaultdict(dict)  # this sub-domain's sub-items
+    for other in scope.criteria:
+        if other.subitem.item.subdomain_id == subdomain_id:
+            by_subitem[other.subitem_id][other.level] = answers.get(other.pk)
+    siblings = by_subitem[subitem.pk]
+    progress = _progress(assessment, scope, answers)
     if answer is None:
-        answer = Answer.objects.filter(assessment=assessment, criterion=criterion).select_related("updated_by").first()
+        answer = Answer.objects.filter(assessment=assessment, criterion=criterion).first()
     evidence = _evidence_by_criterion(assessment, [criterion.pk]).get(criterion.pk, [])
     return AnswerFeedback(
         row=CriterionRow(criterion, answer, evidence, target=assessment.target_level),
         subitem=subitem,
         level=subitem_level(siblings),
         blocking=blocking_levels(siblings, assessment.target_level),
-        subdomain_progress=progress.get(subitem.item.subdomain_id, Progress(0, 0)),
+        subdomain_progress=progress.get(subdomain_id, Progress(0, 0)),
         subdomain_level=roll_up([subitem_level(answers) for answers in by_subitem.values()], assessment.model.rollup),
         progress=Progress(sum(p.answered for p in progress.values()), sum(p.required for p in progress.values())),
     )
 
 
 def find_criterion(assessment: Assessment, code: str) -> Criterion | None:
-    """A criterion of the assessment's pinned model and parts in scope, with its sub-item, item and sub-domain."""
-    return (
-        Criterion.objects.filter(
-            model_id=assessment.model_id, code=code, subitem__item__subdomain__part__in=assessment.parts.all()
-        )
-        .select_related("subitem__item__subdomain")
-        .first()
-    )
+    """A criterion of the assessment's pinned model and parts in scope, with its sub-item, item and sub-domain.
+    Shared with other requests (selectors.catalog.model_catalog): read it, never change it."""
+    criterion = model_catalog(assessment.model).criteria_by_code.get(code)
+    if criterion is None or criterion.subitem.item.subdomain.part_id not in part_ids_in_scope(assessment):
+        return None
+    return criterion
 
 
 def find_subdomain(assessment: Assessment, code: str) -> SubDomain | None:
-    return SubDomain.objects.filter(model_id=assessment.model_id, code=code, part__in=assessment.parts.all()).first()
+    part_ids = part_ids_in_scope(assessment)
+    catalog = model_catalog(assessment.model)
+    return next((node for node in catalog.subdomains if node.code == code and node.part_id in part_ids), None)
 
 
 def questionnaire_urls(assessment: Assessment) -> dict[str, str]:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from assessment.exceptions import RuleViolation
 from assessment.models import Answer, AnswerValue, Assessment, AssessmentState, Criterion, MaturityModel, Project
 from assessment.selectors.catalog import current_model
+from assessment.selectors.levels import part_ids_in_scope
 from assessment.services import audit
 
 DEFAULT_PARTS = ("cd",)
@@ -118,16 +119,17 @@ def save_answers(*, assessment: Assessment, items: list[AnswerInput], actor) -> 
             errors[f"{prefix}{field}"] = [message]
     if errors:
         raise RuleViolation(next(iter(errors.values()))[0], errors=errors)
+    return _upsert_all(assessment, [(criteria[item.criterion], item) for item in items], actor)
+
+
+def _upsert_all(assessment: Assessment, pairs: list[tuple[Criterion, AnswerInput]], actor) -> list[Answer]:
     existing = {
         answer.criterion_id: answer
         for answer in Answer.objects.select_for_update().filter(
-            assessment=assessment, criterion__in=[criteria[item.criterion] for item in items]
+            assessment=assessment, criterion__in=[criterion for criterion, _item in pairs]
         )
     }
-    return [
-        _upsert(assessment, criteria[item.criterion], existing.get(criteria[item.criterion].pk), item, actor)
-        for item in items
-    ]
+    return [_upsert(assessment, criterion, existing.get(criterion.pk), item, actor) for criterion, item in pairs]
 
 
 def _upsert(assessment: Assessment, criterion: Criterion, answer: Answer | None, item: AnswerInput, actor) -> Answer:
@@ -155,11 +157,34 @@ def _upsert(assessment: Assessment, criterion: Criterion, answer: Answer | None,
     return answer
 
 
+@transaction.atomic
 def save_answer(
-    *, assessment: Assessment, criterion_code: str, value: str, actor, comment: str = "", justification: str = ""
+    *,
+    assessment: Assessment,
+    criterion: Criterion,
+    value: str,
+    actor,
+    comment: str = "",
+    justification: str = "",
 ) -> Answer:
-    item = AnswerInput(criterion=criterion_code, value=value, comment=comment, justification=justification)
-    return save_answers(assessment=assessment, items=[item], actor=actor)[0]
+    """save_answers for one criterion already looked up (selectors.questionnaire.find_criterion): its scope is
+    checked again here, without a query, and problems are reported as save_answers reports them."""
+    ensure_team_editable(assessment)
+    item = AnswerInput(criterion=criterion.code, value=value, comment=comment, justification=justification)
+    errors = (
+        {} if is_in_scope(assessment, criterion) else {"criterion": [not_in_scope_message(assessment, item.criterion)]}
+    )
+    errors.update({field: [message] for field, message in _answer_problems(item).items()})
+    if errors:
+        raise RuleViolation(next(iter(errors.values()))[0], errors=errors)
+    return _upsert_all(assessment, [(criterion, item)], actor)[0]
+
+
+def is_in_scope(assessment: Assessment, criterion: Criterion) -> bool:
+    """Whether the criterion belongs to the assessment's model and parts in scope (reads the criterion's
+    sub-item, item and sub-domain: select_related them)."""
+    part_id = criterion.subitem.item.subdomain.part_id
+    return criterion.model_id == assessment.model_id and part_id in part_ids_in_scope(assessment)
 
 
 def required_criteria(assessment: Assessment):

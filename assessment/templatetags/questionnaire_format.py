@@ -2,6 +2,7 @@
 
 from django import template
 
+from assessment import block_cache
 from assessment.models import AnswerValue
 
 register = template.Library()
@@ -21,3 +22,26 @@ def answer_label(value: str) -> str:
 def level_list(levels) -> str:
     """[2, 3] → "2, 3"."""
     return ", ".join(str(level) for level in levels)
+
+
+class CachedBlockNode(template.Node):
+    def __init__(self, nodelist: template.NodeList, block: template.base.FilterExpression):
+        self.nodelist, self.block = nodelist, block
+
+    def render(self, context) -> str:
+        block = self.block.resolve(context)
+        if block.html is not None:
+            return block.html
+        html = self.nodelist.render(context)
+        block_cache.remember(block, html)
+        return html
+
+
+@register.tag
+def cached_block(parser, token):
+    """{% cached_block block %}…{% endcached_block %}: the block's HTML from assessment.block_cache when the
+    view found it there, else the content rendered and stored under the block's key."""
+    _tag, block = token.split_contents()
+    nodelist = parser.parse(("endcached_block",))
+    parser.delete_first_token()
+    return CachedBlockNode(nodelist, parser.compile_filter(block))

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from assessment import block_cache
 from assessment.access import Action, access_assessment, access_project, can
 from assessment.exceptions import RuleViolation
 from assessment.forms.questionnaire import AnswerForm, StartAssessmentForm
@@ -71,15 +72,11 @@ def _editable(user, assessment) -> bool:
     return assessment.is_team_editable and can(user, Action.WORK, assessment.project)
 
 
-def _questionnaire_context(user, assessment, subdomain, **extra) -> dict:
+def _questionnaire_context(request, assessment, subdomain, **extra) -> dict:
     page = selectors.questionnaire(assessment, subdomain)
-    return {
-        "page": page,
-        "assessment": assessment,
-        "editable": _editable(user, assessment),
-        "urls": selectors.questionnaire_urls(assessment),
-        **extra,
-    }
+    editable, urls = _editable(request.user, assessment), selectors.questionnaire_urls(assessment)
+    block_cache.prepare(request, page, editable=editable, urls=urls, failed_row=extra.get("failed_row"))
+    return {"page": page, "assessment": assessment, "editable": editable, "urls": urls, **extra}
 
 
 @login_required
@@ -89,7 +86,7 @@ def questionnaire(request, assessment_id: int, subdomain_code: str):
     subdomain = None if subdomain_code == ALL_SUBDOMAINS else selectors.find_subdomain(assessment, subdomain_code)
     if subdomain is None and subdomain_code != ALL_SUBDOMAINS:
         raise Http404(_("No such sub-domain in this assessment."))
-    return render(request, "questionnaire/page.html", _questionnaire_context(request.user, assessment, subdomain))
+    return render(request, "questionnaire/page.html", _questionnaire_context(request, assessment, subdomain))
 
 
 @login_required
@@ -105,7 +102,7 @@ def answer_save(request, assessment_id: int, criterion_code: str):
         try:
             answer = save_answer(
                 assessment=assessment,
-                criterion_code=criterion.code,
+                criterion=criterion,
                 actor=request.user,
                 value=form.cleaned_data["answer"],
                 comment=form.cleaned_data["comment"],
@@ -141,7 +138,7 @@ def _answer_response(request, assessment, criterion, error: str, answer=None):
             "urls": selectors.questionnaire_urls(assessment),
         }
         return render(request, "questionnaire/answer_saved.html", context, status=422 if error else 200)
-    context = _questionnaire_context(request.user, assessment, subdomain, failed_row=feedback.row)
+    context = _questionnaire_context(request, assessment, subdomain, failed_row=feedback.row)
     return render(request, "questionnaire/page.html", context, status=422)
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from assessment import block_cache
 from assessment.access import Action, access_assessment, access_evidence
 from assessment.exceptions import RuleViolation
 from assessment.forms.questionnaire import AttachEvidenceForm, CriterionForm, EvidenceForm
@@ -123,7 +124,10 @@ def _row_response(request, assessment, criterion_code: str, error: str):
         return redirect(reverse("questionnaire", args=(assessment.pk, subdomain.code)) + f"#c-{criterion.pk}")
     feedback = selectors.answer_feedback(assessment, criterion)
     feedback.row.error = error
-    page = selectors.questionnaire(assessment, criterion.subitem.item.subdomain) if not request.htmx else None
+    page, urls = None, selectors.questionnaire_urls(assessment)
+    if not request.htmx:
+        page = selectors.questionnaire(assessment, criterion.subitem.item.subdomain)
+        block_cache.prepare(request, page, editable=True, urls=urls, failed_row=feedback.row)
     context = {
         "feedback": feedback,
         "row": feedback.row,
@@ -132,7 +136,7 @@ def _row_response(request, assessment, criterion_code: str, error: str):
         "subdomain": criterion.subitem.item.subdomain,
         "page": page,
         "failed_row": feedback.row,
-        "urls": selectors.questionnaire_urls(assessment),
+        "urls": urls,
     }
     template = "questionnaire/answer_saved.html" if request.htmx else "questionnaire/page.html"
     return render(request, template, context, status=422 if error else 200)
