@@ -5,8 +5,9 @@ questionnaire page's cost. A block is stored under a key made of everything it s
 
 - its data (selectors.questionnaire sets `block.version`): the assessment, target level and pinned model
   version, the sub-item, its level and gap, and per criterion the answer's id, value and `updated_at` (every
-  save sets a new one) and each shown piece of evidence (id, upload time, content digest, uploader's name;
-  evidence is never edited, and removed evidence is not shown). Any change of data therefore changes the key;
+  save sets a new one), the automatic verdict (with when it was computed) and each shown piece of evidence
+  (id, content digest, uploader's name, reading status and when it changed; evidence is otherwise never
+  edited, and removed evidence is not shown). Any change of data therefore changes the key;
 - how it is shown: language, time zone, whether the viewer may edit, and the URL prefixes;
 - the browser session's CSRF secret, because the forms carry a CSRF token. A block is therefore only ever
   reused for the browser session it was rendered for (Django rotates the secret at sign-in), so no person sees
@@ -24,7 +25,7 @@ from django.utils import timezone, translation
 
 from assessment.selectors import questionnaire as selectors
 
-VERSION = 1  # bump when a block's markup changes in a way the key does not capture
+VERSION = 2  # bump when a block's markup changes in a way the key does not capture
 
 
 def prepare(request, page: selectors.Questionnaire, *, editable: bool, urls: dict, failed_row=None) -> None:
@@ -51,7 +52,7 @@ def prepare(request, page: selectors.Questionnaire, *, editable: bool, urls: dic
             keys[block.cache_key] = block
     for key, html in caches["fragments"].get_many(list(keys)).items():
         keys[key].html = html
-    selectors.load_rows(page.assessment, [block for block in page.blocks if block.html is None])
+    selectors.load_rows(page.assessment, [block for block in page.blocks if block.html is None], page.verdicts)
 
 
 def remember(block: selectors.SubItemBlock, html: str) -> None:

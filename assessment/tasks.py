@@ -4,7 +4,8 @@ from celery import shared_task
 from django.conf import settings
 from django.db import DatabaseError
 
-from assessment.services import catalog, scoring
+from assessment.models import Assessment
+from assessment.services import catalog, levels, scoring
 
 
 @shared_task(name="assessment.run_catalog_import", queue="default")
@@ -36,3 +37,13 @@ def sweep_unscored_evidence() -> int:
     for evidence_id in evidence_ids:
         score_evidence.delay(evidence_id)
     return len(evidence_ids)
+
+
+@shared_task(
+    name="assessment.refresh_levels", queue="default", autoretry_for=(DatabaseError,), max_retries=3, retry_backoff=True
+)
+def refresh_levels(assessment_id: int) -> None:
+    """Recomputes an assessment's stored levels; running it twice gives the same result."""
+    assessment = Assessment.objects.filter(pk=assessment_id).select_related("model").first()
+    if assessment is not None:
+        levels.refresh_stored_levels(assessment)

@@ -51,4 +51,5 @@ urlpatterns = [
     ),
     path("evidence/<int:evidence_id>/remove/", evidence.evidence_remove, name="evidence-remove"),
     path("evidence/<int:evidence_id>/download/", evidence.evidence_download, name="evidence-download"),
+    path("evidence/<int:evidence_id>/row/", evidence.evidence_row, name="evidence-row"),
 ]

@@ -83,8 +83,7 @@ class _Scan:
     stages: list[_Stage] = field(default_factory=list)
     outside: _Stage = field(default_factory=lambda: _Stage(label=""))
     block_words: dict[str, set[str]] = field(default_factory=dict)  # "triggers"/"when" -> words inside
-    top_blocks: set[str] = field(default_factory=set)
-    pipeline_blocks: set[str] = field(default_factory=set)
+    pipeline_blocks: set[str] = field(default_factory=set)  # blocks inside `pipeline { }`, e.g. "stages"
     gates: int = 0
 
 
@@ -92,7 +91,7 @@ def read(source: Source) -> PipelineSummary:
     """The pipeline a declarative Jenkinsfile describes; ParseError when it is not one or is cut off."""
     text = decode_text(read_bounded(source, max_bytes=MAX_JENKINSFILE_BYTES, what="Jenkinsfile"), what="Jenkinsfile")
     scan = _scan(text, source)
-    if "pipeline" not in scan.top_blocks or "stages" not in scan.pipeline_blocks:
+    if "stages" not in scan.pipeline_blocks:
         raise ParseError(
             "Not a declarative Jenkinsfile: there is no `pipeline { stages { ... } }` block "
             "(scripted `node { ... }` pipelines are not read)."
@@ -103,12 +102,12 @@ def read(source: Source) -> PipelineSummary:
 def _scan(text: str, source: Source) -> _Scan:
     scan = _Scan()
     stack: list[_Frame] = []
-    statement: list[str] = []  # first word and first string of the current statement
+    statement: list[str] = []  # words of the current statement; the first names a block it opens
     label: str | None = None
     parens = 0
     pending_input = False
     previous = ""
-    inside = {"triggers": 0, "when": 0}  # how many such blocks are open
+    inside = {"pipeline": 0, "triggers": 0, "when": 0}  # how many such blocks are open
     for count, match in enumerate(_TOKEN.finditer(text)):
         if count % 4096 == 0:
             source.deadline.check()
@@ -134,7 +133,7 @@ def _scan(text: str, source: Source) -> _Scan:
             collector.strings.append(content)
             label = content if label is None else label
         elif kind == "open":
-            stack.append(_open_block(scan, stack, statement[0] if statement else "", label))
+            stack.append(_open_block(scan, stack, statement[0] if statement else "", label, inside["pipeline"] > 0))
             if stack[-1].name in inside:
                 inside[stack[-1].name] += 1
             if len(stack) > MAX_BLOCK_DEPTH:
@@ -160,10 +159,8 @@ def _scan(text: str, source: Source) -> _Scan:
     return scan
 
 
-def _open_block(scan: _Scan, stack: list[_Frame], name: str, label: str | None) -> _Frame:
-    if not stack:
-        scan.top_blocks.add(name)
-    elif stack[0].name == "pipeline":
+def _open_block(scan: _Scan, stack: list[_Frame], name: str, label: str | None, in_pipeline: bool) -> _Frame:
+    if in_pipeline:
         scan.pipeline_blocks.add(name)
     if name != "stage":
         return _Frame(name=name, stage=_current_stage(stack))

@@ -16,12 +16,14 @@ Rows of the events API format with another `type` (e.g. `change`) are skipped, n
 
 import re
 import statistics
+from array import array
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
 from assessment.parsers.base import Fact, ParseError, ParseResult, Source
-from assessment.parsers.tabular import head_text, header_names, is_json, normalise, read_records
+from assessment.parsers.tabular import Record, head_text, header_names, is_json, normalise, read_records
 
 DEPLOYMENT_COLUMNS = {
     "environment": ("environment", "env", "environment_name", "target_environment", "环境", "部署环境"),
@@ -107,33 +109,47 @@ def _moment(values: dict[str, str], column: str) -> datetime:
     return moment
 
 
-def _rows(source: Source, columns: dict, required: tuple[str, ...], kind: str, what: str):
-    """Yields (line, values) per readable row of this kind; collects rejects as (line, reason)."""
+def _open(source: Source, columns: dict, required: tuple[str, ...], what: str) -> tuple[set[str], Iterable[Record]]:
+    """The columns present and the records; ParseError when a required column is missing."""
     present, records = read_records(source, aliases=columns, what=what)
     missing = [name for name in required if not ({name} | _ALTERNATIVES.get(name, set())) & present]
     if missing:
         accepted = "; ".join(f"{name}: {', '.join(columns[name][:4])}" for name in missing)
         raise ParseError(f"The {what} lack required columns ({accepted}).")
-    rejected: list[tuple[int, str]] = []
-    rows = []
-    for record in records:
-        if record.values.get("type", kind).strip().lower() != kind:
-            continue
-        if record.problem:
-            rejected.append((record.line, record.problem))
-        else:
-            rows.append(record)
-    return rows, rejected
+    return present, records
 
 
 _ALTERNATIVES = {"finished_at": {"started_at", "deployed_at"}}
 
 
-def _describe_rejects(rejected: list[tuple[int, str]]) -> str:
-    if not rejected:
-        return ""
-    shown = "; ".join(f"row {line}: {reason}" for line, reason in rejected[:3])
-    return f"; {len(rejected)} row(s) rejected ({shown}{'; ...' if len(rejected) > 3 else ''})"
+class _Rejects:
+    """Rows that could not be read: how many, and the first few reasons to show."""
+
+    def __init__(self):
+        self.count = 0
+        self.examples: list[str] = []
+
+    def add(self, line: int, reason: str) -> None:
+        self.count += 1
+        if len(self.examples) < 3:
+            self.examples.append(f"row {line}: {reason}")
+
+    def describe(self) -> str:
+        if not self.count:
+            return ""
+        more = "; ..." if self.count > len(self.examples) else ""
+        return f"; {self.count} row(s) rejected ({'; '.join(self.examples)}{more})"
+
+
+def _readable(records: Iterable[Record], kind: str, rejects: _Rejects) -> Iterator[Record]:
+    """Records of this kind (rows of another event `type` are skipped) that have no problem."""
+    for record in records:
+        if record.values.get("type", kind).strip().lower() != kind:
+            continue
+        if record.problem:
+            rejects.add(record.line, record.problem)
+        else:
+            yield record
 
 
 def _hours(seconds: float) -> float:
@@ -143,7 +159,7 @@ def _hours(seconds: float) -> float:
 # Deployments
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Deployment:
     started: datetime
     finished: datetime
@@ -157,6 +173,8 @@ def _deployment(values: dict[str, str]) -> _Deployment:
     if not environment:
         raise _Reject("environment is empty")
     result = values.get("result", "").lower()
+    if not result:
+        raise _Reject("result is empty")
     if result not in SUCCESS | FAILURE:
         raise _Reject(f"result {values.get('result', '')[:30]!r} is neither success nor failure")
     present = [column for column in ("started_at", "finished_at", "deployed_at") if values.get(column)]
@@ -177,57 +195,76 @@ def _deployment(values: dict[str, str]) -> _Deployment:
     )
 
 
+class _Production:
+    """Production deployments kept compactly (a million rows take about 20 MB), then summed up."""
+
+    def __init__(self):
+        self.started, self.finished = array("d"), array("d")
+        self.failed, self.rework = array("b"), array("b")
+        self.days = Counter()  # local calendar day -> deployments
+
+    def add(self, deployment: _Deployment) -> None:
+        self.started.append(deployment.started.timestamp())
+        self.finished.append(deployment.finished.timestamp())
+        self.failed.append(deployment.failed)
+        self.rework.append(deployment.rework)
+        self.days[deployment.finished.date()] += 1
+
+    def figures(self, *, has_rework: bool) -> dict[str, Fact]:
+        count = len(self.finished)
+        days = (max(self.finished) - min(self.started)) / 86400
+        figures: dict[str, Fact] = {
+            "deployments.period_days": round(days, 2),
+            "deployments.per_week": round(count / max(days / 7, 1), 2),
+            "deployments.max_per_day": max(self.days.values()),
+            "deployments.change_fail_rate": round(sum(self.failed) / count, 4),
+        }
+        recoveries = self._recoveries()
+        if recoveries:
+            figures["deployments.recovery_hours"] = _hours(statistics.median(recoveries))
+        if has_rework:
+            figures["deployments.rework_rate"] = round(sum(self.rework) / count, 4)
+        return figures
+
+    def _recoveries(self) -> list[float]:
+        """Seconds from the first failure of each run of failures to the next success, in finishing order."""
+        recoveries, failed_since = [], None
+        for index in sorted(range(len(self.finished)), key=self.finished.__getitem__):
+            if self.failed[index] and failed_since is None:
+                failed_since = self.finished[index]
+            elif not self.failed[index] and failed_since is not None:
+                recoveries.append(self.finished[index] - failed_since)
+                failed_since = None
+        return recoveries
+
+
 def parse_deployments(source: Source) -> ParseResult:
     """Delivery figures from production deployment records; ParseError when no row can be read."""
     what = "deployment records"
-    rows, rejected = _rows(source, DEPLOYMENT_COLUMNS, ("environment", "finished_at", "result"), "deployment", what)
-    deployments = []
-    for record in rows:
+    present, records = _open(source, DEPLOYMENT_COLUMNS, ("environment", "finished_at", "result"), what)
+    rejects, production, readable = _Rejects(), _Production(), 0
+    for record in _readable(records, "deployment", rejects):
         try:
-            deployments.append(_deployment(record.values))
+            deployment = _deployment(record.values)
         except _Reject as reason:
-            rejected.append((record.line, str(reason)))
-    if not deployments:
-        raise ParseError(f"No deployment row could be read{_describe_rejects(rejected)}.")
-    production = sorted((item for item in deployments if item.production), key=lambda item: item.finished)
-    facts: dict[str, Fact] = {"deployments.count": len(production), "deployments.rejected_rows": len(rejected)}
-    if production:
-        facts |= _deployment_figures(production, has_rework=any("rework" in record.values for record in rows))
-    return ParseResult(kind="deployments", facts=facts, summary=_deployment_summary(facts, len(deployments), rejected))
-
-
-def _deployment_figures(production: list[_Deployment], *, has_rework: bool) -> dict[str, Fact]:
-    span = max(item.finished for item in production) - min(item.started for item in production)
-    days = span.total_seconds() / 86400
-    failures = sum(item.failed for item in production)
-    figures: dict[str, Fact] = {
-        "deployments.period_days": round(days, 2),
-        "deployments.per_week": round(len(production) / max(days / 7, 1), 2),
-        "deployments.max_per_day": max(Counter(item.finished.date() for item in production).values()),
-        "deployments.change_fail_rate": round(failures / len(production), 4),
-    }
-    recoveries, failed_since = [], None
-    for item in production:
-        if item.failed and failed_since is None:
-            failed_since = item.finished
-        elif not item.failed and failed_since is not None:
-            recoveries.append((item.finished - failed_since).total_seconds())
-            failed_since = None
-    if recoveries:
-        figures["deployments.recovery_hours"] = _hours(statistics.median(recoveries))
-    if has_rework:
-        figures["deployments.rework_rate"] = round(sum(item.rework for item in production) / len(production), 4)
-    return figures
-
-
-def _deployment_summary(facts: dict[str, Fact], readable: int, rejected: list[tuple[int, str]]) -> str:
-    if not facts["deployments.count"]:
-        return f"No production deployments among {readable} readable row(s){_describe_rejects(rejected)}"
-    return (
-        f"{facts['deployments.count']} production deployments over {facts['deployments.period_days']} days "
-        f"({facts['deployments.per_week']} a week), change fail rate {facts['deployments.change_fail_rate']:.0%}"
-        f"{_describe_rejects(rejected)}"
-    )
+            rejects.add(record.line, str(reason))
+            continue
+        readable += 1
+        if deployment.production:
+            production.add(deployment)
+    if not readable:
+        raise ParseError(f"No deployment row could be read{rejects.describe()}.")
+    count = len(production.finished)
+    facts: dict[str, Fact] = {"deployments.count": count, "deployments.rejected_rows": rejects.count}
+    if count:
+        facts |= production.figures(has_rework="rework" in present)
+        summary = (
+            f"{count} production deployments over {facts['deployments.period_days']} days "
+            f"({facts['deployments.per_week']} a week), change fail rate {facts['deployments.change_fail_rate']:.0%}"
+        )
+    else:
+        summary = f"No production deployments among {readable} readable row(s)"
+    return ParseResult(kind="deployments", facts=facts, summary=summary + rejects.describe())
 
 
 # Incidents
@@ -236,38 +273,41 @@ def _deployment_summary(facts: dict[str, Fact], readable: int, rejected: list[tu
 def parse_incidents(source: Source) -> ParseResult:
     """Incident counts and time to restore from incident records; ParseError when no row can be read."""
     what = "incident records"
-    rows, rejected = _rows(source, INCIDENT_COLUMNS, ("opened_at", "resolved_at"), "incident", what)
-    durations, opened, open_count, severities = [], [], 0, Counter()
-    for record in rows:
+    _present, records = _open(source, INCIDENT_COLUMNS, ("opened_at", "resolved_at"), what)
+    rejects, durations, severities = _Rejects(), array("d"), Counter()
+    count, open_count, first, last = 0, 0, None, None
+    for record in _readable(records, "incident", rejects):
         try:
             start = _moment(record.values, "opened_at")
             end = _moment(record.values, "resolved_at") if record.values.get("resolved_at") else None
             if end is not None and end < start:
                 raise _Reject("it was resolved before it was opened")
         except _Reject as reason:
-            rejected.append((record.line, str(reason)))
+            rejects.add(record.line, str(reason))
             continue
-        opened.append(start)
+        count += 1
+        first, last = min(first or start, start), max(last or start, start)
         if end is None:
             open_count += 1
         else:
             durations.append((end - start).total_seconds())
         if record.values.get("severity"):
             severities[_severity_key(record.values["severity"], severities)] += 1
-    if not opened:
-        raise ParseError(f"No incident row could be read{_describe_rejects(rejected)}.")
+    if not count:
+        raise ParseError(f"No incident row could be read{rejects.describe()}.")
     facts: dict[str, Fact] = {
-        "incidents.count": len(opened),
+        "incidents.count": count,
         "incidents.open": open_count,
-        "incidents.rejected_rows": len(rejected),
-        "incidents.period_days": round((max(opened) - min(opened)).total_seconds() / 86400, 2),
+        "incidents.rejected_rows": rejects.count,
+        "incidents.period_days": round((last - first).total_seconds() / 86400, 2),
     }
     if durations:
         facts["incidents.mttr_hours"] = _hours(statistics.median(durations))
-    facts |= {f"incidents.by_severity.{key}": count for key, count in sorted(severities.items()) if key}
+    facts |= {f"incidents.by_severity.{key}": number for key, number in sorted(severities.items()) if key}
     mttr = f", median time to restore {facts['incidents.mttr_hours']} h" if durations else ""
-    summary = f"{len(opened)} incidents, {open_count} open{mttr}{_describe_rejects(rejected)}"
-    return ParseResult(kind="incidents", facts=facts, summary=summary)
+    return ParseResult(
+        kind="incidents", facts=facts, summary=f"{count} incidents, {open_count} open{mttr}{rejects.describe()}"
+    )
 
 
 def _severity_key(value: str, seen: Counter) -> str:

@@ -91,37 +91,42 @@ def read_records(source: Source, *, aliases: dict, what: str) -> tuple[set[str],
 
 
 def _csv_encoding(head: bytes, what: str) -> str:
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
+    """UTF-8, or GB18030 when the head is not UTF-8 and no line of it is (so mixed files stay UTF-8)."""
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or head[:200].count(b"\x00") > 20:
         raise ParseError(f"The {what} look like UTF-16 text; save them as CSV UTF-8.")
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            codecs.getincrementaldecoder(encoding)().decode(head, final=False)
-        except UnicodeDecodeError:
-            continue
-        return encoding
-    raise ParseError(f"The {what} are neither UTF-8 nor GB18030 text; save them as CSV UTF-8.")
+    if decode_head(head) is not None:
+        return "utf-8-sig"
+    try:
+        codecs.getincrementaldecoder("gb18030")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return "utf-8-sig"  # rows that are not UTF-8 are rejected one by one
+    return "utf-8-sig" if any(_is_utf8_text(line) for line in head.splitlines()) else "gb18030"
+
+
+def _is_utf8_text(line: bytes) -> bool:
+    try:
+        return not line.isascii() and bool(line.decode("utf-8"))
+    except UnicodeDecodeError:
+        return False
 
 
 class _Lines:
-    """Decoded lines of a binary stream; a line longer than `max_line` is skipped and its number remembered."""
+    """Lines of a binary stream, cut at the separator (an ASCII byte, never inside a UTF-8 or GB18030
+    character) and decoded one by one, so a row in another encoding spoils only itself. A line longer than
+    `max_line` bytes is skipped, and its number remembered."""
 
-    def __init__(self, source: Source, encoding: str, separator: str):
+    def __init__(self, source: Source, encoding: str, separator: bytes):
         self.source = source
-        self.decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+        self.encoding = encoding
         self.separator = separator
         self.max_line = 4 * source.limits.max_csv_field
         self.overlong: list[int] = []
         self.count = 0
 
     def __iter__(self) -> Iterator[str]:
-        buffer, skipping, done = "", False, False
-        while not done:
-            self.source.deadline.check()
-            chunk = self.source.stream.read(_CHUNK)
-            done = not chunk
-            buffer += self.decoder.decode(chunk, final=done)
+        buffer, skipping = b"", False
+        while chunk := self._read():
+            buffer += chunk
             start = 0
             while (cut := buffer.find(self.separator, start)) >= 0:
                 line = buffer[start : cut + 1]
@@ -130,17 +135,25 @@ class _Lines:
                     skipping = False
                     continue
                 self.count += 1
-                yield line if len(line) <= self.max_line else self._skip()
+                yield self._decode(line) if len(line) <= self.max_line else self._skip()
             buffer = buffer[start:]
             if skipping:
-                buffer = ""
+                buffer = b""
             elif len(buffer) > self.max_line:
                 self.count += 1
-                skipping, buffer = True, ""
+                skipping, buffer = True, b""
                 yield self._skip()
         if buffer and not skipping:
             self.count += 1
-            yield buffer
+            yield self._decode(buffer)
+
+    def _read(self) -> bytes:
+        self.source.deadline.check()
+        return self.source.stream.read(_CHUNK)
+
+    def _decode(self, line: bytes) -> str:
+        text = line.decode(self.encoding, errors="replace")
+        return text.replace("\r", "\n") if self.separator == b"\r" else text
 
     def _skip(self) -> str:
         self.overlong.append(self.count)
@@ -150,7 +163,7 @@ class _Lines:
 def _csv_records(source: Source, aliases: dict, what: str) -> tuple[set[str], Iterator[Record]]:
     encoding = _csv_encoding(source.head, what)
     text = head_text(source.head) or ""
-    separator = "\r" if "\n" not in text and "\r" in text else "\n"
+    separator = b"\r" if "\n" not in text and "\r" in text else b"\n"
     source.stream.seek(0)
     lines = _Lines(source, encoding, separator)
     reader = csv.reader(iter(lines), delimiter=_delimiter(_first_line(text)))
@@ -178,7 +191,7 @@ def _rows(reader, lines: _Lines) -> Iterator[tuple[int, list[str], str]]:
         overlong = [number for number in lines.overlong if first <= number <= reader.line_num]
         if overlong:
             limit = lines.max_line
-            yield first, [], f"line {overlong[0]} is longer than {limit:,} characters; the row was skipped"
+            yield first, [], f"line {overlong[0]} is longer than {limit:,} bytes; the row was skipped"
         elif any(cell.strip() for cell in cells):
             yield first, cells, _cells_problem(cells, lines.source.limits.max_csv_field)
 
@@ -209,7 +222,7 @@ def _csv_body(reader, lines: _Lines, index: dict[str, int], source: Source) -> I
 def _json_records(source: Source, aliases: dict, what: str) -> tuple[set[str], list[Record]]:
     text = decode_text(read_bounded(source, max_bytes=MAX_JSON_BYTES, what=what), what=what)
     try:
-        items = _json_items(json.loads(text), what)
+        items = _json_items(json.loads(text))
     except json.JSONDecodeError as error:
         if error.msg != "Extra data":
             raise ParseError(f"JSON syntax error at line {error.lineno}, column {error.colno}: {error.msg}.") from None
@@ -230,15 +243,13 @@ def _json_records(source: Source, aliases: dict, what: str) -> tuple[set[str], l
     return columns, records
 
 
-def _json_items(document: object, what: str) -> list:
+def _json_items(document: object) -> list:
+    """The records of a JSON document: a list, a list under a key such as "deployments", or one object."""
     if isinstance(document, list):
         return document
     if isinstance(document, dict):
-        for key in LIST_KEYS:
-            if isinstance(document.get(key), list):
-                return document[key]
-        return [document]
-    raise ParseError(f"The {what} should be a JSON list of objects, or an object holding one.")
+        return next((document[key] for key in LIST_KEYS if isinstance(document.get(key), list)), [document])
+    return [document]
 
 
 def _json_lines(text: str) -> list:
@@ -262,6 +273,7 @@ def _json_record(position: int, item: object, aliases: dict, max_field: int) -> 
         value = item[keys[at]]
         if isinstance(value, dict | list):
             problem = problem or f"{name} is not a single value"
+            values[name] = ""
             continue
         text = "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
         if len(text) > max_field:

@@ -3,11 +3,14 @@
 Reads a fixed number of queries (criteria and answers as plain values), whatever the catalogue's size.
 """
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from assessment.levels import Level, blocking_levels, distribution, roll_up, subitem_level
 from assessment.models import Answer, Assessment, Criterion, Item, Part, SubDomain, SubItem, Verdict, VerdictValue
+from assessment.models.catalog import is_chinese_active
 from assessment.selectors.catalog import model_catalog
 
 
@@ -77,18 +80,45 @@ def catalog_scope(assessment: Assessment) -> Scope:
     return Scope(parts, subdomains, items, subitems, criteria)
 
 
+class VerdictInfo(NamedTuple):
+    value: str
+    explanation_zh: str
+    explanation_en: str
+    computed_at: datetime.datetime
+
+    @property
+    def explanation(self) -> str:
+        return self.explanation_zh if is_chinese_active() else self.explanation_en
+
+
+def verdicts_of(assessment: Assessment) -> dict[int, VerdictInfo]:
+    """The assessment's automatic verdicts by criterion id: one query."""
+    rows = Verdict.objects.filter(assessment=assessment).values_list(
+        "criterion_id", "value", "explanation_zh", "explanation_en", "computed_at"
+    )
+    return {criterion_id: VerdictInfo(*info) for criterion_id, *info in rows}
+
+
+def claimed_answers(answers: dict[int, str], verdicts: dict[int, VerdictInfo]) -> dict[int, str]:
+    """The team's answers, and "met" where the team has not answered but the automatic checks are met."""
+    claimed = {criterion_id: info.value for criterion_id, info in verdicts.items() if info.value == VerdictValue.MET}
+    claimed.update(answers)
+    return claimed
+
+
 def provisional_levels(
-    assessment: Assessment, *, scope: Scope | None = None, answers: dict[int, str] | None = None
+    assessment: Assessment,
+    *,
+    scope: Scope | None = None,
+    answers: dict[int, str] | None = None,
+    verdicts: dict[int, VerdictInfo] | None = None,
 ) -> AssessmentLevels:
     """The team's answers plus the automatic verdicts: an answer always wins (verdicts are advice), a criterion
     the team has not answered yet counts as met when its checks are met. N/A counts as met until an assessor
-    says otherwise. Pass the scope and the team's answers (criterion id → value) when already read."""
-    claimed = dict(
-        Verdict.objects.filter(assessment=assessment, value=VerdictValue.MET).values_list("criterion_id", "value")
-    )
+    says otherwise. Pass the scope, the team's answers (criterion id → value) and verdicts when already read."""
     if answers is None:
         answers = dict(Answer.objects.filter(assessment=assessment).values_list("criterion_id", "value"))
-    claimed.update(answers)
+    claimed = claimed_answers(answers, verdicts_of(assessment) if verdicts is None else verdicts)
     return _levels(assessment, scope or catalog_scope(assessment), claimed, reading="provisional", na_approved=True)
 
 

@@ -16,9 +16,12 @@ from assessment.selectors.levels import (
     AssessmentLevels,
     GroupLevel,
     Scope,
+    VerdictInfo,
     catalog_scope,
+    claimed_answers,
     part_ids_in_scope,
     provisional_levels,
+    verdicts_of,
 )
 
 
@@ -34,6 +37,7 @@ class CriterionRow:
 
     target: int = 0
     error: str = ""
+    verdict: VerdictInfo | None = None  # the automatic advice on this criterion, if it has checks
 
 
 @dataclass
@@ -78,6 +82,7 @@ class Questionnaire:
     progress: Progress
     current: SubDomain | None = None
     sections: list[tuple[SubDomain, list[tuple[Item, list[SubItemBlock]]]]] = field(default_factory=list)
+    verdicts: dict[int, VerdictInfo] = field(default_factory=dict)
 
     def _neighbour(self, step: int) -> SubDomain | None:
         codes = [tab.subdomain.pk for tab in self.tabs]
@@ -139,16 +144,18 @@ def _progress(assessment: Assessment, scope: Scope, answered: Container[int]) ->
 
 def overview(assessment: Assessment) -> Questionnaire:
     """Sub-domain tabs with progress and levels, without the questions (the assessment's summary page)."""
-    return _overview(assessment, catalog_scope(assessment), _answer_stamps(assessment))
+    return _overview(assessment, catalog_scope(assessment), _answer_stamps(assessment), verdicts_of(assessment))
 
 
-def _overview(assessment: Assessment, scope: Scope, answers: dict[int, AnswerStamp]) -> Questionnaire:
+def _overview(
+    assessment: Assessment, scope: Scope, answers: dict[int, AnswerStamp], verdicts: dict[int, VerdictInfo]
+) -> Questionnaire:
     values = {criterion_id: stamp.value for criterion_id, stamp in answers.items()}
-    levels = provisional_levels(assessment, scope=scope, answers=values)
+    levels = provisional_levels(assessment, scope=scope, answers=values, verdicts=verdicts)
     progress = _progress(assessment, scope, answers)
     tabs = [SubDomainTab(group.node, progress.get(group.node.pk, Progress(0, 0)), group) for group in levels.subdomains]
     total = Progress(sum(tab.progress.answered for tab in tabs), sum(tab.progress.required for tab in tabs))
-    return Questionnaire(assessment=assessment, levels=levels, tabs=tabs, progress=total)
+    return Questionnaire(assessment=assessment, levels=levels, tabs=tabs, progress=total, verdicts=verdicts)
 
 
 def questionnaire(assessment: Assessment, subdomain: SubDomain | None) -> Questionnaire:
@@ -159,7 +166,7 @@ def questionnaire(assessment: Assessment, subdomain: SubDomain | None) -> Questi
     The number of queries does not depend on how many questions there are."""
     scope = catalog_scope(assessment)
     answers = _answer_stamps(assessment)
-    page = _overview(assessment, scope, answers)
+    page = _overview(assessment, scope, answers, verdicts_of(assessment))
     page.current = subdomain
     shown = [subdomain] if subdomain else [tab.subdomain for tab in page.tabs]
     shown_ids = {sub.pk for sub in shown}
@@ -181,7 +188,10 @@ def questionnaire(assessment: Assessment, subdomain: SubDomain | None) -> Questi
                 subitem.code,
                 level.level.notation,
                 tuple(level.blocking),
-                tuple((c.code, answers.get(c.pk), tuple(evidence.get(c.pk, ()))) for c in criteria),
+                tuple(
+                    (c.code, answers.get(c.pk), page.verdicts.get(c.pk), tuple(evidence.get(c.pk, ())))
+                    for c in criteria
+                ),
             )
             blocks.append(SubItemBlock(subitem, [], level.level, level.blocking, criteria=criteria, version=version))
         sections[item.subdomain_id][1].append((item, blocks))
@@ -189,8 +199,8 @@ def questionnaire(assessment: Assessment, subdomain: SubDomain | None) -> Questi
     return page
 
 
-def load_rows(assessment: Assessment, blocks: list[SubItemBlock]) -> None:
-    """Fills the blocks' rows with their answers and evidence: two queries for any number of blocks."""
+def load_rows(assessment: Assessment, blocks: list[SubItemBlock], verdicts: dict[int, VerdictInfo]) -> None:
+    """Fills the blocks' rows with their answers, evidence and verdicts: two queries for any number of blocks."""
     criterion_ids = [criterion.pk for block in blocks for criterion in block.criteria]
     if not criterion_ids:
         return
@@ -206,18 +216,24 @@ def load_rows(assessment: Assessment, blocks: list[SubItemBlock]) -> None:
                 answers.get(criterion.pk),
                 evidence_by_criterion.get(criterion.pk, []),
                 target=assessment.target_level,
+                verdict=verdicts.get(criterion.pk),
             )
             for criterion in block.criteria
         ]
 
 
 def _evidence_stamps(assessment: Assessment) -> dict[int, list[tuple]]:
-    """Per criterion, what identifies each piece of evidence shown: its id and content digest, and its uploader's
-    name. Evidence is never edited (only added, linked and removed, and removed evidence is not shown); the
-    uploader's name is the one thing shown that may change. All the assessment's links: cheaper to read than
-    to filter by criterion."""
+    """Per criterion, what identifies each piece of evidence shown: its id, content digest, uploader's name and
+    reading status with when it changed (reading sets the kind, summary and reason). Evidence is never
+    otherwise edited (only added, linked and removed, and removed evidence is not shown). All the assessment's
+    links: cheaper to read than to filter by criterion."""
     links = EvidenceLink.objects.filter(evidence__assessment=assessment, evidence__removed_at__isnull=True).values_list(
-        "criterion_id", "evidence_id", "evidence__sha256", "evidence__uploaded_by__username"
+        "criterion_id",
+        "evidence_id",
+        "evidence__sha256",
+        "evidence__uploaded_by__username",
+        "evidence__status",
+        "evidence__status_changed_at",
     )
     grouped: dict[int, list[tuple]] = defaultdict(list)
     for criterion_id, *stamp in sorted(links):
@@ -263,7 +279,9 @@ def answer_feedback(assessment: Assessment, criterion: Criterion, answer: Answer
     """After a save: pass the saved answer to spare reading it again. The levels and every progress bar come
     from one query (the assessment's answers as values) over the catalogue in scope."""
     scope = catalog_scope(assessment)
-    answers = dict(Answer.objects.filter(assessment=assessment).values_list("criterion_id", "value"))
+    answered = dict(Answer.objects.filter(assessment=assessment).values_list("criterion_id", "value"))
+    verdicts = verdicts_of(assessment)
+    answers = claimed_answers(answered, verdicts)
     subitem = criterion.subitem
     subdomain_id = subitem.item.subdomain_id
     by_subitem: dict[int, dict[int, str | None]] = defaultdict(dict)  # this sub-domain's sub-items
@@ -271,12 +289,14 @@ def answer_feedback(assessment: Assessment, criterion: Criterion, answer: Answer
         if other.subitem.item.subdomain_id == subdomain_id:
             by_subitem[other.subitem_id][other.level] = answers.get(other.pk)
     siblings = by_subitem[subitem.pk]
-    progress = _progress(assessment, scope, answers)
+    progress = _progress(assessment, scope, answered)
     if answer is None:
         answer = Answer.objects.filter(assessment=assessment, criterion=criterion).first()
     evidence = _evidence_by_criterion(assessment, [criterion.pk]).get(criterion.pk, [])
     return AnswerFeedback(
-        row=CriterionRow(criterion, answer, evidence, target=assessment.target_level),
+        row=CriterionRow(
+            criterion, answer, evidence, target=assessment.target_level, verdict=verdicts.get(criterion.pk)
+        ),
         subitem=subitem,
         level=subitem_level(siblings),
         blocking=blocking_levels(siblings, assessment.target_level),

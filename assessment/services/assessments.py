@@ -11,6 +11,7 @@ from assessment.models import Answer, AnswerValue, Assessment, AssessmentState, 
 from assessment.selectors.catalog import current_model
 from assessment.selectors.levels import part_ids_in_scope
 from assessment.services import audit
+from assessment.services.queueing import publish_after_commit
 
 DEFAULT_PARTS = ("cd",)
 
@@ -129,7 +130,16 @@ def _upsert_all(assessment: Assessment, pairs: list[tuple[Criterion, AnswerInput
             assessment=assessment, criterion__in=[criterion for criterion, _item in pairs]
         )
     }
-    return [_upsert(assessment, criterion, existing.get(criterion.pk), item, actor) for criterion, item in pairs]
+    saved = [_upsert(assessment, criterion, existing.get(criterion.pk), item, actor) for criterion, item in pairs]
+    _refresh_levels_later(assessment)
+    return saved
+
+
+def _refresh_levels_later(assessment: Assessment) -> None:
+    """Stored levels follow every answer change, recomputed by a worker so the save itself stays quick."""
+    from assessment.tasks import refresh_levels
+
+    publish_after_commit(refresh_levels, assessment.pk)
 
 
 def _upsert(assessment: Assessment, criterion: Criterion, answer: Answer | None, item: AnswerInput, actor) -> Answer:

@@ -2,8 +2,6 @@
 
 import datetime
 import hashlib
-import logging
-from functools import partial
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -12,16 +10,15 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as KombuOperationalError
 
 from assessment.exceptions import RuleViolation
 from assessment.models import Assessment, Evidence, EvidenceLink, EvidenceSource
 from assessment.services import audit, scoring
 from assessment.services.assessments import criteria_in_scope, ensure_team_editable, not_in_scope_message
+from assessment.services.queueing import publish_after_commit
 from assessment.uploads import safe_display_name, safe_text, sniff_media_type
 
 SNIFF_BYTES = 8192
-logger = logging.getLogger(__name__)
 MAX_NOTE_LENGTH = 20_000
 
 
@@ -166,21 +163,13 @@ def add_evidence(
 
 def _queue_scoring(evidence: Evidence) -> None:
     """Files go to a worker once the upload is committed; links and notes are for people and count as read."""
-    if evidence.source == EvidenceSource.FILE:
-        transaction.on_commit(partial(_publish_scoring, evidence.pk))
-    else:
-        scoring.mark_without_file(evidence)
-
-
-def _publish_scoring(evidence_id: int) -> None:
-    """The evidence row is the outbox: if the broker is down now, it stays pending and the sweeper sends it
-    later, so the upload itself never fails for it."""
     from assessment.tasks import score_evidence
 
-    try:
-        score_evidence.delay(evidence_id)
-    except KombuOperationalError:
-        logger.warning("Broker unavailable; evidence %s stays pending for the sweeper.", evidence_id)
+    if evidence.source == EvidenceSource.FILE:
+        # The evidence row is the outbox: while the broker is down it stays pending for the sweeper.
+        publish_after_commit(score_evidence, evidence.pk)
+    else:
+        scoring.mark_without_file(evidence)
 
 
 @transaction.atomic

@@ -3,7 +3,7 @@
 from django import template
 
 from assessment import block_cache
-from assessment.models import AnswerValue
+from assessment.models import AnswerValue, VerdictValue
 
 register = template.Library()
 
@@ -16,6 +16,11 @@ def answer_choices():
 @register.filter
 def answer_label(value: str) -> str:
     return AnswerValue(value).label if value in AnswerValue.values else ""
+
+
+@register.filter
+def verdict_label(value: str) -> str:
+    return VerdictValue(value).label if value in VerdictValue.values else ""
 
 
 @register.filter

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessment import block_cache
-from assessment.access import Action, access_assessment, access_evidence
+from assessment.access import Action, access_assessment, access_evidence, can
 from assessment.exceptions import RuleViolation
 from assessment.forms.questionnaire import AttachEvidenceForm, CriterionForm, EvidenceForm
 from assessment.selectors import questionnaire as selectors
@@ -113,7 +113,16 @@ def evidence_download(request, evidence_id: int):
     return response
 
 
-def _row_response(request, assessment, criterion_code: str, error: str):
+@login_required
+@require_GET
+def evidence_row(request, evidence_id: int):
+    """The criterion row again, for the page polling a piece of evidence while a worker reads it."""
+    evidence = access_evidence(request.user, evidence_id)
+    editable = evidence.assessment.is_team_editable and can(request.user, Action.WORK, evidence.assessment.project)
+    return _row_response(request, evidence.assessment, request.GET.get("criterion", ""), "", editable=editable)
+
+
+def _row_response(request, assessment, criterion_code: str, error: str, *, editable: bool = True):
     criterion = selectors.find_criterion(assessment, criterion_code)
     if criterion is None:
         if error:
@@ -132,7 +141,7 @@ def _row_response(request, assessment, criterion_code: str, error: str):
         "feedback": feedback,
         "row": feedback.row,
         "assessment": assessment,
-        "editable": True,
+        "editable": editable,
         "subdomain": criterion.subitem.item.subdomain,
         "page": page,
         "failed_row": feedback.row,

@@ -1,6 +1,8 @@
 """Pipeline definitions: GitLab CI, GitHub Actions and declarative Jenkinsfiles, real-looking and hostile."""
 
+import contextlib
 import io
+import random
 import time
 
 import pytest
@@ -15,6 +17,43 @@ def evidence(data: bytes, **limits) -> Source:
     return Source(
         stream=io.BytesIO(data), name="evidence", head=data[:65536], limits=Limits(**limits), deadline=Deadline(60)
     )
+
+
+FRAGMENTS = [
+    b"{",
+    b"}",
+    b"[",
+    b"'",
+    b'"',
+    b"\n",
+    b"&a ",
+    b"*a",
+    b"!reference [",
+    b"\x00",
+    b"\xff",
+    b"\xe4\xb8",
+    b": ",
+    b",",
+]
+
+
+def mutations(data: bytes, *, count: int, seed: int):
+    """Copies of `data` with bytes cut, inserted or overwritten, and some truncated: a cheap, repeatable fuzz."""
+    rng = random.Random(seed)
+    for _ in range(count):
+        mutated = bytearray(data)
+        for _ in range(rng.randint(1, 6)):
+            at = rng.randrange(len(mutated) + 1)
+            choice = rng.random()
+            if choice < 0.3:
+                del mutated[at : at + rng.randint(1, 20)]
+            elif choice < 0.7:
+                mutated[at:at] = rng.choice(FRAGMENTS)
+            elif choice < 0.85 and at < len(mutated):
+                mutated[at] = rng.randrange(256)
+            else:
+                del mutated[at:]
+        yield bytes(mutated)
 
 
 def facts_of(parse, text: str, **limits) -> dict:
@@ -159,9 +198,8 @@ def test_github_triggers_whatever_the_spelling_of_on(on, expected):
 
     facts = facts_of(pipelines.parse_github_actions, text)
 
-    assert {name.split(".")[-1] for name, value in facts.items() if name.startswith("pipeline.triggers.") and value} == (
-        expected
-    )
+    started_by = {name.removeprefix("pipeline.triggers.") for name, on in facts.items() if "triggers" in name and on}
+    assert started_by == expected
 
 
 def test_github_manual_approval_action_is_a_gate_and_reusable_workflows_count():
@@ -335,11 +373,9 @@ def test_alias_bomb_is_refused(parse):
 
 def test_truncated_workflow_names_the_line():
     data = (SAMPLES / "github-workflow.yml").read_bytes()
-    cut = data[: data.index(b"runs-on: ubuntu-latest\n    permissions") + 20] + b'\n      - "unfinished'
+    cut = data[: data.index(b'cron: "30 2') + 11]
 
-    assert "line 3" in refusal(pipelines.parse_github_actions, cut) or "YAML syntax error" in refusal(
-        pipelines.parse_github_actions, cut
-    )
+    assert refusal(pipelines.parse_github_actions, cut).startswith("YAML syntax error at line 8")
 
 
 def test_github_parser_refuses_other_files():
@@ -395,6 +431,15 @@ def test_jenkins_input_steps_and_change_requests():
     assert facts["pipeline.has_lint"] is True
 
 
+def test_pipeline_inside_a_shared_library_step_is_read():
+    text = "def call(Map config) {\n" + jenkinsfile("    stage('Test') { steps { sh 'go test ./...' } }") + "}\n"
+
+    facts = facts_of(pipelines.parse_jenkinsfile, text)
+
+    assert facts["pipeline.has_test"] is True
+    assert facts["pipeline.stage_count"] == 1
+
+
 def test_scripted_pipeline_is_refused():
     reason = refusal(pipelines.parse_jenkinsfile, b"node {\n  stage('Build') {\n    sh 'make'\n  }\n}\n")
 
@@ -404,7 +449,7 @@ def test_scripted_pipeline_is_refused():
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        (jenkinsfile("stage('a') { steps { sh 'make' } }").encode()[:-8], "ends inside 2 unclosed block(s)"),
+        (jenkinsfile("stage('a') { steps { sh 'make' } }").encode()[:-8], "ends inside 3 unclosed block(s) (`stage`)"),
         (b"pipeline { stages { } }\n}", "line 2: `}` without a matching `{`"),
         (b"pipeline {" + b"{" * 50_000, "blocks nested too deeply"),
         (b"pipeline { stages {}}\xff", "not valid UTF-8"),
@@ -435,10 +480,19 @@ def test_adversarial_groovy_finishes_fast(data):
         pipelines.parse_jenkinsfile(evidence(data))
     pipelines.recognises_jenkinsfile(data[:65536])
 
-    assert time.monotonic() - started < 0.5
+    assert time.monotonic() - started < 1
 
 
 def test_jenkins_recogniser_needs_a_declarative_pipeline():
     assert recognised(b"pipeline {\n  agent any\n}") == ["jenkinsfile"]
     assert recognised(b"node { stage('x') { sh 'make' } }") == []
     assert recognised(b"# Notes\nOur pipeline is fast.\n") == []
+
+
+@pytest.mark.parametrize("name", ["gitlab-ci.yml", "github-workflow.yml", "Jenkinsfile"])
+def test_mutated_samples_give_facts_or_a_parse_error(name):
+    for mutated in mutations((SAMPLES / name).read_bytes(), count=150, seed=len(name)):
+        for _kind, recognises, parse in pipelines.KINDS:
+            recognises(mutated[:65536])
+            with contextlib.suppress(ParseError):  # any other exception fails the test
+                parse(evidence(mutated))

@@ -11,7 +11,11 @@ from assessment.parsers.yaml_safety import MAX_YAML_BYTES, YamlReference, load_y
 
 def evidence(data: bytes, *, seconds: float = 60.0, **limits) -> Source:
     return Source(
-        stream=io.BytesIO(data), name="evidence.yml", head=data[:65536], limits=Limits(**limits), deadline=Deadline(seconds)
+        stream=io.BytesIO(data),
+        name="evidence.yml",
+        head=data[:65536],
+        limits=Limits(**limits),
+        deadline=Deadline(seconds),
     )
 
 
@@ -147,7 +151,8 @@ def test_deadline_stops_a_long_load():
 
 
 def test_outline_lists_top_level_keys_and_their_children_per_document():
-    text = '# c\n"on":\n  push:\n    branches: [main]\njobs:\n  build:\n    runs-on: x\n---\napiVersion: v1\nkind: Service\n'
+    text = '# c\n"on":\n  push:\n    branches: [main]\njobs:\n  build:\n    runs-on: x\n'
+    text += "---\napiVersion: v1\nkind: Service\n"
 
     assert outline(text) == [{"on": {"push"}, "jobs": {"build"}}, {"apiVersion": set(), "kind": set()}]
 
