@@ -10,25 +10,22 @@ import zlib
 from contextlib import contextmanager
 from typing import BinaryIO
 
+from assessment.parsers import coverage, infrastructure, junit, pipelines, records, sarif
 from assessment.parsers.base import Deadline, Limits, ParseError, ParseResult, Source
 
 HEAD_BYTES = 64 * 1024
 CHUNK = 1024 * 1024
 
-
-def readers() -> list:
-    """(kind, recognises, parse) in the order tried: most specific first (SARIF is JSON, as record files may
-    be; JUnit and coverage reports are both XML)."""
-    from assessment.parsers import coverage, infrastructure, junit, pipelines, records, sarif
-
-    return [
-        ("sarif", sarif.recognises, sarif.parse),
-        ("junit", junit.recognises, junit.parse),
-        ("coverage", coverage.recognises, coverage.parse),
-        *pipelines.KINDS,
-        *infrastructure.KINDS,
-        *records.KINDS,
-    ]
+# (kind, recognises, parse) in the order tried: most specific first (SARIF is JSON, as record files may be;
+# JUnit and coverage reports are both XML).
+READERS = [
+    ("sarif", sarif.recognises, sarif.parse),
+    ("junit", junit.recognises, junit.parse),
+    ("coverage", coverage.recognises, coverage.parse),
+    *pipelines.KINDS,
+    *infrastructure.KINDS,
+    *records.KINDS,
+]
 
 
 __all__ = ["Limits", "ParseError", "ParseResult", "read_evidence"]
@@ -70,7 +67,7 @@ def read_evidence(stream: BinaryIO, *, name: str, limits: Limits | None = None) 
         head = readable.read(HEAD_BYTES)
         readable.seek(0)
         source = Source(stream=readable, name=name, head=head, limits=limits, deadline=deadline)
-        for _kind, recognises, parse in readers():
+        for _kind, recognises, parse in READERS:
             if recognises(head):
                 return parse(source)
     return ParseResult(kind="other", facts={}, summary="")

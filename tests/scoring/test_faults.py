@@ -34,7 +34,7 @@ def wait_for(predicate, timeout: float, what: str):
     while time.monotonic() < deadline:
         if result := predicate():
             return result
-        time.sleep(0.2)
+        time.sleep(0.05)
     raise AssertionError(f"timed out waiting for {what}")
 
 
@@ -259,7 +259,7 @@ def test_a_worker_killed_mid_reading_is_redelivered_and_leaves_exactly_one_resul
     settings.EVIDENCE_MAX_UPLOAD_BYTES = 300 * 1024 * 1024
     environment = app_environment(redis_server.url)
     worker = start_worker(environment)
-    evidence = stored(assessment, team, big_junit(tmp_path / "big.xml", 400_000))
+    evidence = stored(assessment, team, big_junit(tmp_path / "big.xml", 1_500_000))  # a few seconds' reading
     queue_scoring(environment, evidence.pk)
     wait_for(lambda: Evidence.objects.filter(pk=evidence.pk, status="scoring").exists(), 30, "the reading to start")
     child = wait_for(lambda: worker_children(worker), 10, "the worker's child process")[0]
@@ -270,7 +270,7 @@ def test_a_worker_killed_mid_reading_is_redelivered_and_leaves_exactly_one_resul
         "the redelivered reading to finish",
     )
     evidence.refresh_from_db()
-    assert evidence.attempts == 2 and evidence.facts["junit.tests"] == 400_000
+    assert evidence.attempts == 2 and evidence.facts["junit.tests"] == 1_500_000
     assert Verdict.objects.filter(assessment=assessment, criterion__code="cd.tm.auto.execution@3").count() == 1
 
 
