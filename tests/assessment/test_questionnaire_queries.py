@@ -36,4 +36,4 @@ def test_saving_an_answer_costs_a_fixed_number_of_queries(client, caict):
     first = queries(client, "post", url, data={"answer": "partly"}, headers={"hx-request": "true"})
     other = reverse("answer-save", args=(assessment.pk, "cd.tm.auto.execution@3"))
     second = queries(client, "post", other, data={"answer": "not_met"}, headers={"hx-request": "true"})
-    assert first == second <= 12, (first, second)
+    assert first == second <= 13, (first, second)  # 13 with the verdicts the feedback shows
