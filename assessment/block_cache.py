@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 
 from assessment.selectors import questionnaire as selectors
 
-VERSION = 2  # bump when a block's markup changes in a way the key does not capture
+VERSION = 3  # bump when a block's markup changes in a way the key does not capture
 
 
 def prepare(request, page: selectors.Questionnaire, *, editable: bool, urls: dict, failed_row=None) -> None:

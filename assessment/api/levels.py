@@ -9,7 +9,14 @@ from rest_framework.views import APIView
 from assessment.access import access_assessment
 from assessment.api.schema import error_responses
 from assessment.models import Answer, Assessment, EvidenceLink
-from assessment.selectors.levels import AssessmentLevels, GroupLevel, SubItemLevel, provisional_levels
+from assessment.selectors.levels import (
+    AssessmentLevels,
+    GroupLevel,
+    SubItemLevel,
+    catalog_scope,
+    confirmed_levels,
+    provisional_levels,
+)
 
 
 class SubItemLevelOutput(serializers.Serializer):
@@ -55,7 +62,7 @@ class LevelsOutput(serializers.Serializer):
     subitems = SubItemLevelOutput(many=True)
     gap = GapOutput(many=True)
     confirmed = serializers.JSONField(
-        allow_null=True, help_text="The assessor-confirmed reading, in the same shape; null until review exists."
+        allow_null=True, help_text="The assessor-confirmed reading (accepted criteria only), in the same shape."
     )
 
 
@@ -108,8 +115,7 @@ def _gap(assessment: Assessment, levels: AssessmentLevels) -> list[dict]:
     ]
 
 
-def levels_data(assessment: Assessment) -> dict:
-    levels = provisional_levels(assessment)
+def _reading(assessment: Assessment, levels: AssessmentLevels) -> dict:
     return {
         "reading": levels.reading,
         "target_level": levels.target,
@@ -117,8 +123,14 @@ def levels_data(assessment: Assessment) -> dict:
         "subdomains": [_group(group) for group in levels.subdomains],
         "subitems": [_subitem(row) for row in levels.subitems.values()],
         "gap": _gap(assessment, levels),
-        # Assessor review arrives in a later issue; until then there is no confirmed reading.
-        "confirmed": None,
+    }
+
+
+def levels_data(assessment: Assessment) -> dict:
+    """The provisional reading (team answers plus automatic verdicts) with the confirmed one inside it."""
+    scope = catalog_scope(assessment)
+    return _reading(assessment, provisional_levels(assessment, scope=scope)) | {
+        "confirmed": _reading(assessment, confirmed_levels(assessment, scope=scope)),
     }
 
 

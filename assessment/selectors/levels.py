@@ -122,6 +122,13 @@ def provisional_levels(
     return _levels(assessment, scope or catalog_scope(assessment), claimed, reading="provisional", na_approved=True)
 
 
+def confirmed_levels(assessment: Assessment, *, scope: Scope | None = None) -> AssessmentLevels:
+    """Assessor-accepted criteria only, N/A counting only when approved. Assessor decisions arrive with the
+    review workflow; until a criterion is accepted it does not count, so every level here starts at 0."""
+    accepted: dict[int, str] = {}
+    return _levels(assessment, scope or catalog_scope(assessment), accepted, reading="confirmed", na_approved=False)
+
+
 def _levels(
     assessment: Assessment, scope: Scope, answers: dict[int, str], *, reading: str, na_approved: bool
 ) -> AssessmentLevels:

@@ -3,7 +3,7 @@
 from django.utils import timezone
 
 from assessment.models import Assessment
-from assessment.selectors.levels import AssessmentLevels, provisional_levels
+from assessment.selectors.levels import AssessmentLevels, catalog_scope, confirmed_levels, provisional_levels
 
 
 def levels_as_data(levels: AssessmentLevels) -> dict:
@@ -35,10 +35,11 @@ def levels_as_data(levels: AssessmentLevels) -> dict:
 
 
 def refresh_stored_levels(assessment: Assessment) -> dict:
-    """Recomputes the provisional levels and stores them; the confirmed reading arrives with assessor review."""
+    """Recomputes both readings and stores them."""
+    scope = catalog_scope(assessment)
     stored = {
-        "provisional": levels_as_data(provisional_levels(assessment)),
-        "confirmed": None,
+        "provisional": levels_as_data(provisional_levels(assessment, scope=scope)),
+        "confirmed": levels_as_data(confirmed_levels(assessment, scope=scope)),
         "computed_at": timezone.now().isoformat(),
     }
     Assessment.objects.filter(pk=assessment.pk).update(stored_levels=stored)

@@ -43,7 +43,10 @@ def test_partly_met_next_level_reads_3_minus(api_as, manager, level_3_partly_eve
     response = api_as(manager).get(url(assessment))
     assert response.status_code == 200
     body = response.json()
-    assert (body["reading"], body["target_level"], body["confirmed"]) == ("provisional", 3, None)
+    assert (body["reading"], body["target_level"]) == ("provisional", 3)
+    # Nothing is assessor-accepted yet: the confirmed reading counts no criterion.
+    assert body["confirmed"]["reading"] == "confirmed"
+    assert {part["level"] for part in body["confirmed"]["parts"]} == {"0"}
 
     vcs = by_code(body["subitems"])["cd.cm.vc.vcs"]
     assert (vcs["level"], vcs["achieved"], vcs["blocking"]) == ("3-", 2, ["cd.cm.vc.vcs@3"])
