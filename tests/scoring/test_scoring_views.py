@@ -47,7 +47,7 @@ def test_the_questionnaire_shows_the_verdict_with_its_explanation(
     body = page.content.decode()
     assert 'class="verdict verdict-met"' in body and "junit.tests 3 &gt; 0" in body
     chinese = client.get(f"/assessments/{assessment.pk}/questionnaire/cd.tm/", headers={"accept-language": "zh-CN"})
-    assert "自动检查：满足" in chinese.content.decode()
+    assert "自动检查: 满足" in chinese.content.decode()
 
 
 def test_the_api_reports_status_kind_facts_and_verdicts(client, team, assessment, django_capture_on_commit_callbacks):
