@@ -98,6 +98,11 @@ def evaluate(checks: list[dict], evidence: Iterable[EvidenceFacts]) -> CheckVerd
         if op == "exists":
             lines_en.append(f"{prefix_en}{fact} reported ({shown})")
             lines_zh.append(f"{prefix_en}已提供 {fact}（{shown}）")
+        elif isinstance(expected, bool):
+            mark_en = "" if holds else f" (expected {_format(expected)})"
+            mark_zh = "" if holds else f"（应为 {_format(expected)}）"
+            lines_en.append(f"{prefix_en}{fact}: {shown}{mark_en}")
+            lines_zh.append(f"{prefix_en}{fact}：{shown}{mark_zh}")
         elif holds is None:
             lines_en.append(f"{fact} is {shown}, which cannot be compared with {_format(expected)}")
             lines_zh.append(f"{fact} 的值 {shown} 无法与 {_format(expected)} 比较")

@@ -72,3 +72,13 @@ def test_exists():
     check = [{"fact": "iac.kind", "op": "exists", "threshold": "ours"}]
     assert evaluate(check, [EvidenceFacts(1, "", {"iac.kind": "terraform"})]).value == "met"
     assert evaluate(check, []).value == "inconclusive"
+
+
+def test_true_false_checks_read_plainly():
+    check = [{"fact": "pipeline.has_test", "op": "==", "value": True, "threshold": "ours"}]
+    assert (
+        evaluate(check, [EvidenceFacts(1, "", {"pipeline.has_test": True})]).explanation_en == "pipeline.has_test: true"
+    )
+    failed = evaluate(check, [EvidenceFacts(1, "", {"pipeline.has_test": False})])
+    assert failed.explanation_en == "pipeline.has_test: false (expected true)"
+    assert failed.explanation_zh == "pipeline.has_test：false（应为 true）"
