@@ -18,7 +18,10 @@ def sign_in(page, live_server, username: str) -> None:
     page.wait_for_url(f"{live_server.url}/")
 
 
-def test_team_answers_a_sub_domain_uploads_and_submits(live_server, page, team, assessment, screenshots, tmp_path):
+@pytest.mark.worker
+def test_team_answers_a_sub_domain_uploads_and_submits(
+    celery_worker, live_server, page, team, assessment, screenshots, tmp_path
+):
     # Everything outside 环境管理 (environment management) is answered already, so submitting becomes possible.
     others = required_criteria(assessment).exclude(subitem__item__subdomain__code="cd.env")
     save_answers(
@@ -68,6 +71,10 @@ def test_team_answers_a_sub_domain_uploads_and_submits(live_server, page, team, 
     row.get_by_role("button", name="Add evidence").click()
     page.get_by_role("link", name="junit.xml").wait_for()
     assert Evidence.objects.get().name == "junit.xml"
+    # A real worker reads the report; the row polls and shows the outcome without a reload.
+    row = page.locator(f"#c-{criterion_pk(assessment, 'cd.env.env.types@2')}")
+    row.get_by_text("Read · junit").wait_for(timeout=20_000)
+    assert "0 failed" in row.inner_text() and "Facts read from the file" in row.inner_text()
     page.screenshot(path=screenshots / "questionnaire-en.png", full_page=False)
 
     page.get_by_role("button", name="简体中文").click()
