@@ -29,7 +29,7 @@ def membership_of(user, organisation_id: int, project: Project | None = None) ->
         if project is not None and project.pk not in teams:
             team = Project.team.through.objects.filter(project_id=project.pk, user_id=user.pk)
             memberships = memberships.annotate(is_on_team=Exists(team))
-        cache[organisation_id] = membership = memberships.first()
+        cache[organisation_id] = membership = _only_row(memberships)
         if membership is not None and hasattr(membership, "is_on_team"):
             teams[project.pk] = membership.is_on_team
     return cache[organisation_id]
@@ -82,8 +82,8 @@ def access_project(user, project_id, *, action: str = Action.VIEW) -> Project:
 
 
 def access_assessment(user, assessment_id, *, action: str = Action.VIEW) -> Assessment:
-    assessment = (
-        Assessment.objects.select_related("project", "organisation", "model").filter(pk=_as_id(assessment_id)).first()
+    assessment = _only_row(
+        Assessment.objects.select_related("project", "organisation", "model").filter(pk=_as_id(assessment_id))
     )
     _check(
         user,
@@ -127,6 +127,11 @@ def access_maturity_model(user, *, key: str, version: str) -> MaturityModel:
 
 def visible_maturity_models(user) -> QuerySet[MaturityModel]:
     return MaturityModel.objects.all()
+
+
+def _only_row(queryset: QuerySet):
+    """The row of a query by a unique key, or None: unsorted (a default ordering would only add joins)."""
+    return next(iter(queryset.order_by()[:1]), None)
 
 
 def _as_id(value) -> int:

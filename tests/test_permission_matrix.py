@@ -75,7 +75,14 @@ HTML = [
         {"team": 302, **TEAM_ONLY},
     ),
     ("evidence-download", "get", "/evidence/{file_evidence}/download/", None, READ),
-    ("evidence-row", "get", "/evidence/{file_evidence}/row/?criterion=cd.cm.vc.vcs@1", None, READ),
+    # Without htmx the polled row sends members to the questionnaire.
+    (
+        "evidence-row",
+        "get",
+        "/evidence/{file_evidence}/row/?criterion=cd.cm.vc.vcs@1",
+        None,
+        {"team": 302, "assessor": 302, "manager": 302, "orgadmin": 302, "outsider": 404},
+    ),
     ("members", "get", "/orgs/acme/members/", None, ADMIN_ONLY),
     ("member-add-form", "get", "/orgs/acme/members/add/", None, ADMIN_ONLY),
     ("org-projects", "get", "/orgs/acme/projects/", None, ADMIN_ONLY),

@@ -2,7 +2,7 @@
 
 import datetime
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -116,15 +116,18 @@ class ModelCatalog:
     """A model version's tree below its parts, in catalogue order, each node linked to its parent (a criterion's
     `subitem.item.subdomain` costs no query). Shared between requests: read it, never change it."""
 
+    parts: list[Part]  # by number
     subdomains: list[SubDomain]
     items: list[Item]
     subitems: list[SubItem]
     criteria: list[Criterion]  # in sub-item and level order
     criteria_by_code: dict[str, Criterion]
+    # Derived views of the tree, built once per set of parts (selectors.levels.catalog_scope).
+    scopes: dict = field(default_factory=dict, compare=False)
 
 
 def model_catalog(model: MaturityModel) -> ModelCatalog:
-    """The model version's tree: four queries the first time in a process, none after."""
+    """The model version's tree: five queries the first time in a process, none after."""
     return _model_catalog(model.pk, model.content_sha256, model.loaded_at)
 
 
@@ -133,10 +136,14 @@ def model_catalog(model: MaturityModel) -> ModelCatalog:
 # so a version deleted and loaded again, even under a reused id, is read afresh.
 @functools.lru_cache(maxsize=8)
 def _model_catalog(model_id: int, content_sha256: str, loaded_at: datetime.datetime) -> ModelCatalog:
+    parts = list(Part.objects.filter(model_id=model_id).order_by("number"))
     subdomains = {node.pk: node for node in SubDomain.objects.filter(model_id=model_id).order_by("position")}
     items = {node.pk: node for node in Item.objects.filter(model_id=model_id).order_by("position")}
     subitems = {node.pk: node for node in SubItem.objects.filter(model_id=model_id).order_by("position")}
     criteria = list(Criterion.objects.filter(model_id=model_id).order_by("subitem__position", "level"))
+    parts_by_id = {part.pk: part for part in parts}
+    for subdomain in subdomains.values():
+        subdomain.part = parts_by_id[subdomain.part_id]
     for item in items.values():
         item.subdomain = subdomains[item.subdomain_id]
     for subitem in subitems.values():
@@ -144,6 +151,7 @@ def _model_catalog(model_id: int, content_sha256: str, loaded_at: datetime.datet
     for criterion in criteria:
         criterion.subitem = subitems[criterion.subitem_id]
     return ModelCatalog(
+        parts=parts,
         subdomains=list(subdomains.values()),
         items=list(items.values()),
         subitems=list(subitems.values()),

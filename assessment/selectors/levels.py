@@ -4,6 +4,7 @@ Reads a fixed number of queries (criteria and answers as plain values), whatever
 """
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -42,24 +43,40 @@ class AssessmentLevels:
         return [row for row in self.subitems.values() if row.level.achieved < self.target]
 
 
+class CriterionPlace(NamedTuple):
+    """Where a criterion sits, as plain ids: for the level and progress sums over a whole scope."""
+
+    criterion_id: int
+    level: int
+    subitem_id: int
+    subdomain_id: int
+
+
 @dataclass
 class Scope:
-    """The catalogue of an assessment's parts in scope, shared by every reading of one request. The nodes come
-    from selectors.catalog.model_catalog: read them, never change them."""
+    """The catalogue of an assessment's parts in scope, shared by every request (built once per model version
+    and set of parts). The nodes come from selectors.catalog.model_catalog: read them, never change them."""
 
     parts: list[Part]
     subdomains: list[SubDomain]
     items: list[Item]
     subitems: list[SubItem]  # with their item and its sub-domain, in catalogue order
     criteria: list[Criterion]  # with their sub-item, in sub-item and level order
+    places: list[CriterionPlace] = field(default_factory=list)  # the criteria's, in the same order
 
 
 def parts_in_scope(assessment: Assessment) -> list[Part]:
-    """The assessment's parts by number: one query, then remembered on the instance for the rest of the request
-    (parts are set when an assessment starts and never change)."""
-    if "_parts_in_scope" not in assessment.__dict__:
-        assessment.__dict__["_parts_in_scope"] = list(assessment.parts.order_by("number"))
-    return assessment.__dict__["_parts_in_scope"]
+    """The assessment's parts by number, from the model version's catalogue. Parts are set when an assessment
+    starts and never change, so which they are is read once per process (see _part_ids)."""
+    part_ids = _part_ids(assessment.pk, assessment.created_at)
+    return [part for part in model_catalog(assessment.model).parts if part.pk in part_ids]
+
+
+# Keyed by creation time as well as id, so an id reused after a deletion (SQLite) is read afresh.
+@functools.lru_cache(maxsize=4096)
+def _part_ids(assessment_id: int, created_at: datetime.datetime) -> frozenset[int]:
+    links = Assessment.parts.through.objects.filter(assessment_id=assessment_id)
+    return frozenset(links.values_list("part_id", flat=True))
 
 
 def part_ids_in_scope(assessment: Assessment) -> list[int]:
@@ -67,17 +84,26 @@ def part_ids_in_scope(assessment: Assessment) -> list[int]:
 
 
 def catalog_scope(assessment: Assessment) -> Scope:
-    """Parts, sub-domains, items, sub-items and criteria of the assessment's scope: one query (the parts) once the
-    model version's catalogue is in memory."""
+    """Parts, sub-domains, items, sub-items and criteria of the assessment's scope: no query once the model
+    version's catalogue and the assessment's parts are in memory."""
     parts = parts_in_scope(assessment)
     catalog = model_catalog(assessment.model)
+    key = tuple(part.pk for part in parts)
+    scope = catalog.scopes.get(key)
+    if scope is None:
+        scope = catalog.scopes[key] = _build_scope(catalog, parts)
+    return scope
+
+
+def _build_scope(catalog, parts: list[Part]) -> Scope:
     part_ids = {part.pk for part in parts}
     subdomains = [node for node in catalog.subdomains if node.part_id in part_ids]
     subdomain_ids = {node.pk for node in subdomains}
     items = [node for node in catalog.items if node.subdomain_id in subdomain_ids]
     subitems = [node for node in catalog.subitems if node.item.subdomain_id in subdomain_ids]
     criteria = [node for node in catalog.criteria if node.subitem.item.subdomain_id in subdomain_ids]
-    return Scope(parts, subdomains, items, subitems, criteria)
+    places = [CriterionPlace(node.pk, node.level, node.subitem_id, node.subitem.item.subdomain_id) for node in criteria]
+    return Scope(parts, subdomains, items, subitems, criteria, places)
 
 
 class VerdictInfo(NamedTuple):
@@ -133,8 +159,8 @@ def _levels(
     assessment: Assessment, scope: Scope, answers: dict[int, str], *, reading: str, na_approved: bool
 ) -> AssessmentLevels:
     by_subitem: dict[int, dict[int, str | None]] = defaultdict(dict)
-    for criterion in scope.criteria:
-        by_subitem[criterion.subitem_id][criterion.level] = answers.get(criterion.pk)
+    for place in scope.places:
+        by_subitem[place.subitem_id][place.level] = answers.get(place.criterion_id)
     rows = {}
     for subitem in scope.subitems:
         subitem_answers = by_subitem[subitem.pk]

@@ -6,7 +6,7 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 
 from assessment.levels import Level, blocking_levels, roll_up, subitem_level
@@ -132,13 +132,15 @@ def _answer_stamps(assessment: Assessment) -> dict[int, AnswerStamp]:
 
 def _progress(assessment: Assessment, scope: Scope, answered: Container[int]) -> dict[int, Progress]:
     """progress_by_subdomain, derived from rows already read."""
-    subdomain_of = {subitem.pk: subitem.item.subdomain_id for subitem in scope.subitems}
+    target = assessment.target_level
     progress: dict[int, Progress] = {}
-    for criterion in scope.criteria:
-        if criterion.level <= assessment.target_level:
-            counts = progress.setdefault(subdomain_of[criterion.subitem_id], Progress(0, 0))
+    for place in scope.places:
+        if place.level <= target:
+            counts = progress.get(place.subdomain_id)
+            if counts is None:
+                counts = progress[place.subdomain_id] = Progress(0, 0)
             counts.required += 1
-            counts.answered += criterion.pk in answered
+            counts.answered += place.criterion_id in answered
     return progress
 
 
@@ -249,16 +251,15 @@ def evidence_choices(assessment: Assessment) -> list[Evidence]:
 
 
 def _evidence_by_criterion(assessment: Assessment, criterion_ids: list[int]) -> dict[int, list[Evidence]]:
-    links = (
-        EvidenceLink.objects.filter(
-            criterion_id__in=criterion_ids, evidence__assessment=assessment, evidence__removed_at__isnull=True
-        )
-        .select_related("evidence__uploaded_by")
-        .order_by("evidence__uploaded_at", "evidence_id")
+    evidence = (
+        Evidence.objects.filter(assessment=assessment, removed_at__isnull=True, links__criterion_id__in=criterion_ids)
+        .annotate(linked_criterion_id=F("links__criterion_id"))
+        .select_related("uploaded_by")
+        .order_by("uploaded_at", "pk")
     )
     grouped: dict[int, list[Evidence]] = defaultdict(list)
-    for link in links:
-        grouped[link.criterion_id].append(link.evidence)
+    for item in evidence:
+        grouped[item.linked_criterion_id].append(item)
     return grouped
 
 
@@ -285,9 +286,9 @@ def answer_feedback(assessment: Assessment, criterion: Criterion, answer: Answer
     subitem = criterion.subitem
     subdomain_id = subitem.item.subdomain_id
     by_subitem: dict[int, dict[int, str | None]] = defaultdict(dict)  # this sub-domain's sub-items
-    for other in scope.criteria:
-        if other.subitem.item.subdomain_id == subdomain_id:
-            by_subitem[other.subitem_id][other.level] = answers.get(other.pk)
+    for place in scope.places:
+        if place.subdomain_id == subdomain_id:
+            by_subitem[place.subitem_id][place.level] = answers.get(place.criterion_id)
     siblings = by_subitem[subitem.pk]
     progress = _progress(assessment, scope, answered)
     if answer is None:

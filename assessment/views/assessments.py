@@ -137,7 +137,7 @@ def _answer_response(request, assessment, criterion, error: str, answer=None):
             "subdomain": subdomain,
             "urls": selectors.questionnaire_urls(assessment),
         }
-        return render(request, "questionnaire/answer_saved.html", context, status=422 if error else 200)
+        return render(request, "questionnaire/page.html#answer-saved", context, status=422 if error else 200)
     context = _questionnaire_context(request, assessment, subdomain, failed_row=feedback.row)
     return render(request, "questionnaire/page.html", context, status=422)
 

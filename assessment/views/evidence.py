@@ -147,5 +147,5 @@ def _row_response(request, assessment, criterion_code: str, error: str, *, edita
         "failed_row": feedback.row,
         "urls": urls,
     }
-    template = "questionnaire/answer_saved.html" if request.htmx else "questionnaire/page.html"
+    template = "questionnaire/page.html#answer-saved" if request.htmx else "questionnaire/page.html"
     return render(request, template, context, status=422 if error else 200)
