@@ -25,6 +25,7 @@ def main(report: Path) -> int:
     from assessment.parsers import read_evidence
     from assessment.services.catalog import load_catalog_file
     from assessment.services.evidence import add_evidence
+    from bench.processes import database_url, worker_command
     from bench.seed import full_assessment
 
     setup_test_environment()
@@ -32,26 +33,11 @@ def main(report: Path) -> int:
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     database = connection.settings_dict
     worker_environment = os.environ | {
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        "DATABASE_URL": database_url(database),
         "EVIDENCE_ROOT": str(settings.STORAGES["default"]["OPTIONS"]["location"]),
     }
     worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "-Q",
-            "scoring,default",
-            "--concurrency",
-            "1",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel",
-            "WARNING",
-        ],
+        worker_command(),
         cwd=ROOT,
         env=worker_environment,
     )

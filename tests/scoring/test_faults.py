@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import connection
 
 from assessment.models import Evidence, Verdict
+from bench.processes import database_url, worker_command
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 ROOT = Path(settings.BASE_DIR)
@@ -72,7 +73,7 @@ def _answers(port: int) -> bool:
 def app_environment(broker_url: str, **extra) -> dict:
     """The environment for processes of the app that share this test's database."""
     database = connection.settings_dict
-    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    url = database_url(database)
     environment = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return (
         environment
@@ -101,23 +102,7 @@ def start_worker():
 
     def start(environment: dict, *args: str) -> subprocess.Popen:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "-Q",
-                "scoring,default",
-                "--concurrency",
-                "1",
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel",
-                "WARNING",
-                *args,
-            ],
+            worker_command(*args),
             cwd=ROOT,
             env=environment,
         )
