@@ -1,7 +1,5 @@
 """Assessments: list the visible ones, start one, read one with its progress, submit it to the assessors."""
 
-from django.db.models import Func, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
@@ -13,42 +11,11 @@ from assessment.access import Action, access_assessment, access_project, visible
 from assessment.api.pagination import CappedLimitOffsetPagination
 from assessment.api.parsers import JSONParser
 from assessment.api.schema import error_responses
-from assessment.models import Answer, Assessment, Criterion, MaturityModel, Part
+from assessment.models import Assessment, MaturityModel
+from assessment.selectors.projects import with_progress
 from assessment.services.assessments import start_assessment, submit_assessment
 
 MAX_ID = 2**63 - 1
-
-
-class _Count(Func):
-    """COUNT(*) of a subquery's rows without GROUP BY, so it yields exactly one row."""
-
-    function = "COUNT"
-    template = "%(function)s(*)"
-    output_field = IntegerField()
-
-    def __init__(self):
-        super().__init__()
-
-
-def _count(queryset: QuerySet) -> Coalesce:
-    return Coalesce(Subquery(queryset.order_by().annotate(count=_Count()).values("count")[:1]), 0)
-
-
-def with_progress(queryset: QuerySet[Assessment]) -> QuerySet[Assessment]:
-    """Adds `answered_count` and `required_count`: criteria up to the target level of the parts in scope."""
-    parts_in_scope = Assessment.parts.through.objects.filter(assessment_id=OuterRef(OuterRef("pk"))).values("part_id")
-    required = Criterion.objects.filter(
-        model_id=OuterRef("model_id"),
-        level__lte=OuterRef("target_level"),
-        subitem__item__subdomain__part__in=parts_in_scope,
-    )
-    # Answers only ever exist for criteria of the parts in scope (services.assessments.save_answers).
-    answered = Answer.objects.filter(assessment_id=OuterRef("pk"), criterion__level__lte=OuterRef("target_level"))
-    return (
-        queryset.select_related("model", "created_by")
-        .prefetch_related(Prefetch("parts", queryset=Part.objects.only("pk", "code", "number").order_by("number")))
-        .annotate(required_count=_count(required), answered_count=_count(answered))
-    )
 
 
 class ModelOutput(serializers.ModelSerializer):

@@ -1,11 +1,12 @@
 """Reads for project pages and people's home pages."""
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Func, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from assessment.access import Action, can, memberships
-from assessment.models import Assessment, Project
+from assessment.models import Answer, Assessment, Criterion, Part, Project
 from assessment.selectors.catalog import current_model
-from assessment.selectors.questionnaire import Progress, progress_by_subdomain
+from assessment.selectors.questionnaire import Progress
 
 
 def assessable_part_choices() -> list[tuple[str, str]]:
@@ -17,15 +18,48 @@ def assessable_part_choices() -> list[tuple[str, str]]:
     ]
 
 
-def assessment_progress(assessment: Assessment) -> Progress:
-    progress = progress_by_subdomain(assessment).values()
-    return Progress(sum(p.answered for p in progress), sum(p.required for p in progress))
+class _Count(Func):
+    """COUNT(*) of a subquery's rows without GROUP BY, so it yields exactly one row."""
+
+    function = "COUNT"
+    template = "%(function)s(*)"
+    output_field = IntegerField()
+
+    def __init__(self):
+        super().__init__()
+
+
+def _count(queryset: QuerySet) -> Coalesce:
+    return Coalesce(Subquery(queryset.order_by().annotate(count=_Count()).values("count")[:1]), 0)
+
+
+def with_progress(queryset: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    """Adds `answered_count` and `required_count`: criteria up to the target level of the parts in scope."""
+    parts_in_scope = Assessment.parts.through.objects.filter(assessment_id=OuterRef(OuterRef("pk"))).values("part_id")
+    required = Criterion.objects.filter(
+        model_id=OuterRef("model_id"),
+        level__lte=OuterRef("target_level"),
+        subitem__item__subdomain__part__in=parts_in_scope,
+    )
+    # Answers only ever exist for criteria of the parts in scope (services.assessments.save_answers).
+    answered = Answer.objects.filter(assessment_id=OuterRef("pk"), criterion__level__lte=OuterRef("target_level"))
+    return (
+        queryset.select_related("model", "created_by")
+        .prefetch_related(Prefetch("parts", queryset=Part.objects.only("pk", "code", "number").order_by("number")))
+        .annotate(required_count=_count(required), answered_count=_count(answered))
+    )
+
+
+def with_progress_objects(assessments) -> list[Assessment]:
+    """The assessments with `progress` (a Progress) from the annotation, for templates."""
+    assessments = list(assessments)
+    for assessment in assessments:
+        assessment.progress = Progress(assessment.answered_count, assessment.required_count)
+    return assessments
 
 
 def project_page(user, project: Project, start_form) -> dict:
-    assessments = list(project.assessments.select_related("model", "created_by").prefetch_related("parts"))
-    for assessment in assessments:
-        assessment.progress = assessment_progress(assessment)
+    assessments = with_progress_objects(with_progress(project.assessments.all()).order_by("-created_at"))
     return {
         "project": project,
         "assessments": assessments,
@@ -41,12 +75,13 @@ def home_page(user) -> dict:
     team_projects = list(
         Project.objects.filter(team=user)
         .select_related("organisation")
-        .prefetch_related(Prefetch("assessments", queryset=Assessment.objects.order_by("-created_at")))
+        .prefetch_related(
+            Prefetch("assessments", queryset=with_progress(Assessment.objects.all()).order_by("-created_at"))
+        )
         .order_by("organisation__name", "name")
     )
     for project in team_projects:
-        for assessment in project.assessments.all()[:3]:
-            assessment.progress = assessment_progress(assessment)
+        with_progress_objects(project.assessments.all())
     organisation_ids = [membership.organisation_id for membership in member_of]
     organisation_projects = (
         Project.objects.filter(organisation_id__in=organisation_ids)

@@ -6,7 +6,7 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db.models import Count, F, Q
+from django.db.models import F
 from django.urls import reverse
 
 from assessment.levels import Level, blocking_levels, roll_up, subitem_level
@@ -104,19 +104,6 @@ class Questionnaire:
         return self._neighbour(1)
 
 
-def progress_by_subdomain(assessment: Assessment) -> dict[int, Progress]:
-    """Answered and required criteria (levels up to the target) per sub-domain in scope: one query."""
-    answered = Answer.objects.filter(assessment=assessment).values("criterion_id")
-    rows = (
-        Criterion.objects.filter(
-            subitem__item__subdomain__part__in=assessment.parts.all(), level__lte=assessment.target_level
-        )
-        .values("subitem__item__subdomain_id")
-        .annotate(required=Count("pk"), answered=Count("pk", filter=Q(pk__in=answered)))
-    )
-    return {row["subitem__item__subdomain_id"]: Progress(row["answered"], row["required"]) for row in rows}
-
-
 class AnswerStamp(NamedTuple):
     """What identifies an answer's state: every save sets a new `updated_at` (auto_now)."""
 
@@ -131,7 +118,7 @@ def _answer_stamps(assessment: Assessment) -> dict[int, AnswerStamp]:
 
 
 def _progress(assessment: Assessment, scope: Scope, answered: Container[int]) -> dict[int, Progress]:
-    """progress_by_subdomain, derived from rows already read."""
+    """Answered and required criteria (levels up to the target) per sub-domain, from rows already read."""
     target = assessment.target_level
     progress: dict[int, Progress] = {}
     for place in scope.places:
