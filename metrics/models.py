@@ -1,1 +1,125 @@
-# Delivery events and figures arrive with the delivery-metrics issue (#7).
+"""Delivery events a project's tools send us: deployments, changes, builds and incidents.
+
+Every event is keyed by its sender: `(project, source, external_id)` is unique, so a repeated delivery finds
+the row it already made. Linking (which changes a deployment shipped, which deployment an incident belongs to)
+is derived and recomputed, never trusted from the order events arrive in.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from assessment.models import Organisation, Project
+
+
+class Result(models.TextChoices):
+    SUCCESS = "success", _("Success")
+    FAILURE = "failure", _("Failure")
+
+
+class BuildResult(models.TextChoices):
+    SUCCESS = "success", _("Success")
+    FAILURE = "failure", _("Failure")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Event(models.Model):
+    """What every delivery event shares: its owner and the sender's identity for it."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(_("source"), max_length=30, default="api")
+    external_id = models.CharField(_("external id"), max_length=200)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class Deployment(Event):
+    environment = models.CharField(_("environment"), max_length=100)
+    is_production = models.BooleanField(_("production"), default=False)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"))
+    result = models.CharField(_("result"), max_length=10, choices=Result)
+    version = models.CharField(_("version"), max_length=100, blank=True)
+    commit_sha = models.CharField(_("commit"), max_length=64, blank=True)
+    previous_commit_sha = models.CharField(_("previous commit"), max_length=64, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "source", "external_id"], name="deployment_sender_unique"),
+        ]
+        indexes = [models.Index(fields=["project", "is_production", "finished_at"], name="deployment_window")]
+        verbose_name = _("deployment")
+
+    def __str__(self) -> str:
+        return f"{self.environment} {self.version or self.commit_sha[:12]}"
+
+
+class Change(Event):
+    """A commit or merge request; `deployment` is the production deployment that shipped it (derived)."""
+
+    commit_sha = models.CharField(_("commit"), max_length=64)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    authored_at = models.DateTimeField(_("authored at"))
+    merged_at = models.DateTimeField(_("merged at"), null=True, blank=True)
+    deployment = models.ForeignKey(Deployment, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes")
+    deployed_at = models.DateTimeField(_("deployed at"), null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "source", "external_id"], name="change_sender_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["project", "commit_sha"], name="change_commit"),
+            models.Index(fields=["project", "deployed_at"], name="change_deployed"),
+        ]
+        verbose_name = _("change")
+
+    def __str__(self) -> str:
+        return self.title or self.commit_sha[:12]
+
+
+class Build(Event):
+    """A build or pipeline run."""
+
+    name = models.CharField(_("pipeline"), max_length=200, blank=True)
+    branch = models.CharField(_("branch"), max_length=200, blank=True)
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"))
+    result = models.CharField(_("result"), max_length=10, choices=BuildResult)
+    trigger = models.CharField(_("trigger"), max_length=50, blank=True)
+    commit_sha = models.CharField(_("commit"), max_length=64, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "source", "external_id"], name="build_sender_unique"),
+            models.CheckConstraint(condition=models.Q(finished_at__gte=models.F("started_at")), name="build_ordered"),
+        ]
+        indexes = [models.Index(fields=["project", "finished_at"], name="build_window")]
+        verbose_name = _("build")
+
+    def __str__(self) -> str:
+        return f"{self.name or self.external_id} {self.result}"
+
+
+class Incident(Event):
+    """A production incident; `deployment` is the last production deployment before it opened (derived)."""
+
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    severity = models.CharField(_("severity"), max_length=30, blank=True)
+    opened_at = models.DateTimeField(_("opened at"))
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    deployment = models.ForeignKey(
+        Deployment, null=True, blank=True, on_delete=models.SET_NULL, related_name="incidents"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "source", "external_id"], name="incident_sender_unique"),
+        ]
+        indexes = [models.Index(fields=["project", "opened_at"], name="incident_window")]
+        verbose_name = _("incident")
+
+    def __str__(self) -> str:
+        return self.title or self.external_id
