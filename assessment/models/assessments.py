@@ -31,6 +31,16 @@ class Assessment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="assigned_assessments"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    # Frozen at publication (services/publication.py): levels, decisions, evidence digests and model version.
+    # A published result is read from here only, so later catalogue or evidence changes cannot alter it.
+    snapshot = models.JSONField(default=dict, blank=True)
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
     # Levels as last computed (assessment/services/levels.py), for fast reading by reports and the API.
     stored_levels = models.JSONField(default=dict, blank=True)
 
