@@ -15,6 +15,7 @@ class Action:
     VIEW = "view"  # read an organisation's projects, assessments, evidence
     WORK = "work"  # the team's work on a project: start assessments, answer, add and remove evidence
     ADMINISTER = "administer"  # manage members, roles and projects
+    REVIEW = "review"  # an assessor's work: take assessments for review, decide on criteria, publish
 
 
 def membership_of(user, organisation_id: int, project: Project | None = None) -> Membership | None:
@@ -47,6 +48,8 @@ def _check(user, membership: Membership | None, action: str, project: Project | 
     if action == Action.VIEW:
         return
     if action == Action.ADMINISTER and membership.is_admin:
+        return
+    if action == Action.REVIEW and membership.is_assessor:
         return
     if action == Action.WORK and membership.is_team_member and (project is None or _on_team(user, project)):
         return

@@ -52,7 +52,9 @@ def prepare(request, page: selectors.Questionnaire, *, editable: bool, urls: dic
             keys[block.cache_key] = block
     for key, html in caches["fragments"].get_many(list(keys)).items():
         keys[key].html = html
-    selectors.load_rows(page.assessment, [block for block in page.blocks if block.html is None], page.verdicts)
+    selectors.load_rows(
+        page.assessment, [block for block in page.blocks if block.html is None], page.verdicts, page.requests
+    )
 
 
 def remember(block: selectors.SubItemBlock, html: str) -> None:

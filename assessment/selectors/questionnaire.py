@@ -10,7 +10,19 @@ from django.db.models import F
 from django.urls import reverse
 
 from assessment.levels import Level, blocking_levels, roll_up, subitem_level
-from assessment.models import Answer, Assessment, Criterion, Evidence, EvidenceLink, Item, SubDomain, SubItem
+from assessment.models import (
+    Answer,
+    Assessment,
+    AssessmentState,
+    Criterion,
+    Decision,
+    DecisionValue,
+    Evidence,
+    EvidenceLink,
+    Item,
+    SubDomain,
+    SubItem,
+)
 from assessment.selectors.catalog import model_catalog
 from assessment.selectors.levels import (
     AssessmentLevels,
@@ -38,6 +50,7 @@ class CriterionRow:
     target: int = 0
     error: str = ""
     verdict: VerdictInfo | None = None  # the automatic advice on this criterion, if it has checks
+    request: Decision | None = None  # the assessor's request for information on it, if any
 
 
 @dataclass
@@ -83,6 +96,7 @@ class Questionnaire:
     current: SubDomain | None = None
     sections: list[tuple[SubDomain, list[tuple[Item, list[SubItemBlock]]]]] = field(default_factory=list)
     verdicts: dict[int, VerdictInfo] = field(default_factory=dict)
+    requests: dict[int, Decision] = field(default_factory=dict)  # requests for information by criterion id
 
     def _neighbour(self, step: int) -> SubDomain | None:
         codes = [tab.subdomain.pk for tab in self.tabs]
@@ -167,6 +181,7 @@ def questionnaire(assessment: Assessment, subdomain: SubDomain | None) -> Questi
     for criterion in scope.criteria:
         criteria_of[criterion.subitem_id].append(criterion)
     evidence = _evidence_stamps(assessment)
+    page.requests = information_requests(assessment)
     sections = {sub.pk: (sub, []) for sub in shown}
     for item in items:
         blocks = []
@@ -178,7 +193,13 @@ def questionnaire(assessment: Assessment, subdomain: SubDomain | None) -> Questi
                 level.level.notation,
                 tuple(level.blocking),
                 tuple(
-                    (c.code, answers.get(c.pk), page.verdicts.get(c.pk), tuple(evidence.get(c.pk, ())))
+                    (
+                        c.code,
+                        answers.get(c.pk),
+                        page.verdicts.get(c.pk),
+                        tuple(evidence.get(c.pk, ())),
+                        _request_stamp(page.requests.get(c.pk)),
+                    )
                     for c in criteria
                 ),
             )
@@ -188,8 +209,14 @@ def questionnaire(assessment: Assessment, subdomain: SubDomain | None) -> Questi
     return page
 
 
-def load_rows(assessment: Assessment, blocks: list[SubItemBlock], verdicts: dict[int, VerdictInfo]) -> None:
-    """Fills the blocks' rows with their answers, evidence and verdicts: two queries for any number of blocks."""
+def load_rows(
+    assessment: Assessment,
+    blocks: list[SubItemBlock],
+    verdicts: dict[int, VerdictInfo],
+    requests: dict[int, Decision] | None = None,
+) -> None:
+    """Fills the blocks' rows with their answers, evidence, verdicts and requests for information: two queries
+    for any number of blocks."""
     criterion_ids = [criterion.pk for block in blocks for criterion in block.criteria]
     if not criterion_ids:
         return
@@ -197,15 +224,16 @@ def load_rows(assessment: Assessment, blocks: list[SubItemBlock], verdicts: dict
         answer.criterion_id: answer
         for answer in Answer.objects.filter(assessment=assessment, criterion_id__in=criterion_ids)
     }
-    evidence_by_criterion = _evidence_by_criterion(assessment, criterion_ids)
+    evidence = evidence_by_criterion(assessment, criterion_ids)
     for block in blocks:
         block.rows = [
             CriterionRow(
                 criterion,
                 answers.get(criterion.pk),
-                evidence_by_criterion.get(criterion.pk, []),
+                evidence.get(criterion.pk, []),
                 target=assessment.target_level,
                 verdict=verdicts.get(criterion.pk),
+                request=(requests or {}).get(criterion.pk),
             )
             for criterion in block.criteria
         ]
@@ -230,6 +258,19 @@ def _evidence_stamps(assessment: Assessment) -> dict[int, list[tuple]]:
     return grouped
 
 
+def information_requests(assessment: Assessment) -> dict[int, Decision]:
+    """The assessor's requests for information by criterion id, for the team to see at their criteria (none
+    before the first review: no query for a draft)."""
+    if assessment.state == AssessmentState.DRAFT:
+        return {}
+    rows = Decision.objects.filter(assessment=assessment, value=DecisionValue.INFO_REQUESTED)
+    return {decision.criterion_id: decision for decision in rows.select_related("decided_by")}
+
+
+def _request_stamp(request: Decision | None) -> tuple:
+    return () if request is None else (request.pk, request.version, request.is_current, request.reply)
+
+
 def evidence_choices(assessment: Assessment) -> list[Evidence]:
     """The assessment's evidence, for attaching one piece to more criteria."""
     return list(
@@ -237,7 +278,7 @@ def evidence_choices(assessment: Assessment) -> list[Evidence]:
     )
 
 
-def _evidence_by_criterion(assessment: Assessment, criterion_ids: list[int]) -> dict[int, list[Evidence]]:
+def evidence_by_criterion(assessment: Assessment, criterion_ids: list[int]) -> dict[int, list[Evidence]]:
     evidence = (
         Evidence.objects.filter(assessment=assessment, removed_at__isnull=True, links__criterion_id__in=criterion_ids)
         .annotate(linked_criterion_id=F("links__criterion_id"))
@@ -280,10 +321,15 @@ def answer_feedback(assessment: Assessment, criterion: Criterion, answer: Answer
     progress = _progress(assessment, scope, answered)
     if answer is None:
         answer = Answer.objects.filter(assessment=assessment, criterion=criterion).first()
-    evidence = _evidence_by_criterion(assessment, [criterion.pk]).get(criterion.pk, [])
+    evidence = evidence_by_criterion(assessment, [criterion.pk]).get(criterion.pk, [])
     return AnswerFeedback(
         row=CriterionRow(
-            criterion, answer, evidence, target=assessment.target_level, verdict=verdicts.get(criterion.pk)
+            criterion,
+            answer,
+            evidence,
+            target=assessment.target_level,
+            verdict=verdicts.get(criterion.pk),
+            request=information_requests(assessment).get(criterion.pk),
         ),
         subitem=subitem,
         level=subitem_level(siblings),

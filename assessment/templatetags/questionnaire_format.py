@@ -3,7 +3,7 @@
 from django import template
 
 from assessment import block_cache
-from assessment.models import AnswerValue, VerdictValue
+from assessment.models import AnswerValue, DecisionValue, VerdictValue
 
 register = template.Library()
 
@@ -50,3 +50,13 @@ def cached_block(parser, token):
     nodelist = parser.parse(("endcached_block",))
     parser.delete_first_token()
     return CachedBlockNode(nodelist, parser.compile_filter(block))
+
+
+@register.simple_tag
+def decision_choices():
+    return DecisionValue.choices
+
+
+@register.filter
+def decision_label(value: str) -> str:
+    return DecisionValue(value).label if value in DecisionValue.values else ""

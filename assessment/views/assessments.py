@@ -15,6 +15,7 @@ from assessment.forms.questionnaire import AnswerForm, StartAssessmentForm
 from assessment.models import Answer
 from assessment.selectors import projects as project_selectors
 from assessment.selectors import questionnaire as selectors
+from assessment.selectors import review as review_selectors
 from assessment.services.assessments import save_answer, start_assessment, submit_assessment
 
 ALL_SUBDOMAINS = "all"  # the questionnaire's every sub-domain on one page (reviewing, printing)
@@ -64,6 +65,7 @@ def assessment_overview(request, assessment_id: int):
         "page": selectors.overview(assessment),
         "assessment": assessment,
         "editable": _editable(request.user, assessment),
+        **review_selectors.lifecycle_panel(assessment, request.user),
     }
     return render(request, "questionnaire/overview.html", context)
 
