@@ -44,7 +44,7 @@ def with_progress(queryset: QuerySet[Assessment]) -> QuerySet[Assessment]:
     # Answers only ever exist for criteria of the parts in scope (services.assessments.save_answers).
     answered = Answer.objects.filter(assessment_id=OuterRef("pk"), criterion__level__lte=OuterRef("target_level"))
     return (
-        queryset.select_related("model", "created_by")
+        queryset.select_related("model", "created_by", "assessor")
         .prefetch_related(Prefetch("parts", queryset=Part.objects.only("pk", "code", "number").order_by("number")))
         .annotate(required_count=_count(required), answered_count=_count(answered))
     )

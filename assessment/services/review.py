@@ -269,3 +269,19 @@ def _refresh_levels(assessment: Assessment) -> None:
     from assessment.tasks import refresh_levels
 
     publish_after_commit(refresh_levels, assessment.pk)
+
+
+@transaction.atomic
+def decide_many(*, assessment: Assessment, items: list[DecisionInput], actor) -> list[Decision]:
+    """decide for several criteria, all or nothing; problems are reported by position (e.g. `2.comment`)."""
+    _ensure_reviewer(assessment, actor)
+    decisions, errors = [], {}
+    for index, item in enumerate(items):
+        try:
+            decisions.append(decide(assessment=assessment, item=item, actor=actor))
+        except RuleViolation as violation:
+            for field, messages in violation.errors.items():
+                errors[f"{index}.{field}"] = messages
+    if errors:
+        raise RuleViolation(next(iter(errors.values()))[0], errors=errors)
+    return decisions
