@@ -39,6 +39,12 @@ def may_decide(assessment: Assessment, user) -> bool:
     return True
 
 
+def _locked(assessment: Assessment) -> Assessment:
+    """The assessment as it is now, locked until the transaction ends: a decision and a lifecycle move on the
+    same assessment never interleave."""
+    return Assessment.objects.select_for_update().select_related("project", "organisation").get(pk=assessment.pk)
+
+
 def _ensure_reviewer(assessment: Assessment, actor) -> None:
     if not can(actor, Action.REVIEW, assessment.project):
         raise PermissionDenied(_("Only an assessor of the organisation may decide on criteria."))
@@ -97,6 +103,7 @@ def _problems(item: DecisionInput, verdict: str) -> dict[str, str]:
 @transaction.atomic
 def decide(*, assessment: Assessment, item: DecisionInput, actor) -> Decision:
     """Records the assessor's decision on one criterion; the previous one is kept in the audit trail."""
+    assessment = _locked(assessment)
     _ensure_reviewer(assessment, actor)
     if item.criterion.model_id != assessment.model_id:
         raise RuleViolation(
@@ -172,6 +179,7 @@ def bulk_accept(*, assessment: Assessment, criteria: list[Criterion], actor) -> 
     """Accepts these criteria, each of which must have the automatic verdict `met` and no decision yet; the
     caller shows the person how many first (the confirmation). All or nothing."""
     with transaction.atomic():
+        assessment = _locked(assessment)
         _ensure_reviewer(assessment, actor)
         verdicts = dict(
             Verdict.objects.filter(assessment=assessment, criterion__in=criteria).values_list("criterion_id", "value")
@@ -210,6 +218,7 @@ def reply_to_request(*, assessment: Assessment, criterion: Criterion, reply: str
     """The team's answer to a request for information; the criterion goes back for review."""
     from assessment.services.assessments import ensure_team_editable
 
+    assessment = _locked(assessment)
     ensure_team_editable(assessment)
     decision = (
         Decision.objects.select_for_update()
@@ -274,6 +283,7 @@ def _refresh_levels(assessment: Assessment) -> None:
 @transaction.atomic
 def decide_many(*, assessment: Assessment, items: list[DecisionInput], actor) -> list[Decision]:
     """decide for several criteria, all or nothing; problems are reported by position (e.g. `2.comment`)."""
+    assessment = _locked(assessment)
     _ensure_reviewer(assessment, actor)
     decisions, errors = [], {}
     for index, item in enumerate(items):
