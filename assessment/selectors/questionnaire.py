@@ -6,7 +6,7 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db.models import F
+from django.db.models import CharField, F, Value
 from django.urls import reverse
 
 from assessment.levels import Level, blocking_levels, roll_up, subitem_level
@@ -22,6 +22,8 @@ from assessment.models import (
     Item,
     SubDomain,
     SubItem,
+    Verdict,
+    VerdictValue,
 )
 from assessment.selectors.catalog import model_catalog
 from assessment.selectors.levels import (
@@ -30,7 +32,6 @@ from assessment.selectors.levels import (
     Scope,
     VerdictInfo,
     catalog_scope,
-    claimed_answers,
     part_ids_in_scope,
     provisional_levels,
     verdicts_of,
@@ -304,13 +305,16 @@ class AnswerFeedback:
     progress: Progress
 
 
-def answer_feedback(assessment: Assessment, criterion: Criterion, answer: Answer | None = None) -> AnswerFeedback:
+def answer_feedback(
+    assessment: Assessment, criterion: Criterion, answer: Answer | None = None, *, full_row: bool = True
+) -> AnswerFeedback:
     """After a save: pass the saved answer to spare reading it again. The levels and every progress bar come
-    from one query (the assessment's answers as values) over the catalogue in scope."""
+    from one query (the team's answers and the checks met, as values) over the catalogue in scope. With
+    full_row, the row also gets its evidence, verdict and request for information (for re-rendering it whole);
+    without, only what the answer form shows."""
     scope = catalog_scope(assessment)
-    answered = dict(Answer.objects.filter(assessment=assessment).values_list("criterion_id", "value"))
-    verdicts = verdicts_of(assessment)
-    answers = claimed_answers(answered, verdicts)
+    answered, met_by_checks = _claims(assessment)
+    answers = dict.fromkeys(met_by_checks, VerdictValue.MET) | answered
     subitem = criterion.subitem
     subdomain_id = subitem.item.subdomain_id
     by_subitem: dict[int, dict[int, str | None]] = defaultdict(dict)  # this sub-domain's sub-items
@@ -321,16 +325,13 @@ def answer_feedback(assessment: Assessment, criterion: Criterion, answer: Answer
     progress = _progress(assessment, scope, answered)
     if answer is None:
         answer = Answer.objects.filter(assessment=assessment, criterion=criterion).first()
-    evidence = evidence_by_criterion(assessment, [criterion.pk]).get(criterion.pk, [])
+    row = CriterionRow(criterion, answer, target=assessment.target_level)
+    if full_row:
+        row.evidence = evidence_by_criterion(assessment, [criterion.pk]).get(criterion.pk, [])
+        row.verdict = verdicts_of(assessment).get(criterion.pk)
+        row.request = information_requests(assessment).get(criterion.pk)
     return AnswerFeedback(
-        row=CriterionRow(
-            criterion,
-            answer,
-            evidence,
-            target=assessment.target_level,
-            verdict=verdicts.get(criterion.pk),
-            request=information_requests(assessment).get(criterion.pk),
-        ),
+        row=row,
         subitem=subitem,
         level=subitem_level(siblings),
         blocking=blocking_levels(siblings, assessment.target_level),
@@ -338,6 +339,26 @@ def answer_feedback(assessment: Assessment, criterion: Criterion, answer: Answer
         subdomain_level=roll_up([subitem_level(answers) for answers in by_subitem.values()], assessment.model.rollup),
         progress=Progress(sum(p.answered for p in progress.values()), sum(p.required for p in progress.values())),
     )
+
+
+def _claims(assessment: Assessment) -> tuple[dict[int, str], set[int]]:
+    """The team's answers (criterion id → value) and the criteria whose checks are met, in one query."""
+    answers = Answer.objects.filter(assessment=assessment).values_list("criterion_id", "value")
+    met = (
+        Verdict.objects.filter(assessment=assessment, value=VerdictValue.MET)
+        .annotate(source=Value(CHECKS_MET, output_field=CharField()))
+        .values_list("criterion_id", "source")
+    )
+    answered, met_by_checks = {}, set()
+    for criterion_id, value in answers.union(met, all=True):
+        if value == CHECKS_MET:
+            met_by_checks.add(criterion_id)
+        else:
+            answered[criterion_id] = value
+    return answered, met_by_checks
+
+
+CHECKS_MET = "checks:met"  # marks a verdict's row in _claims' union (never an answer value)
 
 
 def find_criterion(assessment: Assessment, code: str) -> Criterion | None:

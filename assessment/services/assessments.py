@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from assessment.exceptions import RuleViolation
@@ -10,6 +10,7 @@ from assessment.models import Answer, AnswerValue, Assessment, AssessmentState, 
 from assessment.selectors.catalog import current_model
 from assessment.selectors.levels import part_ids_in_scope
 from assessment.services import audit
+from assessment.services.answer_statement import save_in_one_statement
 from assessment.services.queueing import publish_after_commit
 from assessment.services.review import reopen_decisions
 
@@ -145,10 +146,16 @@ def _refresh_levels_later(assessment: Assessment) -> None:
     publish_after_commit(refresh_levels, assessment.pk)
 
 
-def _upsert(assessment: Assessment, criterion: Criterion, answer: Answer | None, item: AnswerInput, actor) -> Answer:
+def _fields(item: AnswerInput) -> dict[str, str]:
+    """What is stored of an answer: trimmed texts, and a justification only for N/A."""
     fields = {"value": item.value, "comment": item.comment.strip(), "justification": item.justification.strip()}
     if item.value != AnswerValue.NOT_APPLICABLE:
         fields["justification"] = ""
+    return fields
+
+
+def _upsert(assessment: Assessment, criterion: Criterion, answer: Answer | None, item: AnswerInput, actor) -> Answer:
+    fields = _fields(item)
     before = None if answer is None else {name: getattr(answer, name) for name in fields}
     if before == fields:
         return answer
@@ -170,7 +177,6 @@ def _upsert(assessment: Assessment, criterion: Criterion, answer: Answer | None,
     return answer
 
 
-@transaction.atomic
 def save_answer(
     *,
     assessment: Assessment,
@@ -190,7 +196,22 @@ def save_answer(
     errors.update({field: [message] for field, message in _answer_problems(item).items()})
     if errors:
         raise RuleViolation(next(iter(errors.values()))[0], errors=errors)
-    return _upsert_all(assessment, [(criterion, item)], actor)[0]
+    if connection.vendor == "postgresql" and assessment.state == AssessmentState.DRAFT:
+        answer = save_in_one_statement(
+            assessment=assessment,
+            criterion=criterion,
+            fields=_fields(item),
+            actor=actor,
+            editable_states=(AssessmentState.DRAFT,),
+        )
+        if answer is None:  # submitted meanwhile: say so as the ORM path would
+            ensure_team_editable(Assessment.objects.get(pk=assessment.pk))
+            raise RuleViolation(_("This assessment can no longer be changed by the team."), field="state")
+        if answer.was_changed:
+            _refresh_levels_later(assessment)
+        return answer
+    with transaction.atomic():
+        return _upsert_all(assessment, [(criterion, item)], actor)[0]
 
 
 def is_in_scope(assessment: Assessment, criterion: Criterion) -> bool:

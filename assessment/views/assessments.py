@@ -121,7 +121,7 @@ def _answer_response(request, assessment, criterion, error: str, answer=None):
     subdomain = criterion.subitem.item.subdomain
     if not error and not request.htmx:
         return redirect(reverse("questionnaire", args=(assessment.pk, subdomain.code)) + f"#c-{criterion.pk}")
-    feedback = selectors.answer_feedback(assessment, criterion, answer)
+    feedback = selectors.answer_feedback(assessment, criterion, answer, full_row=not request.htmx)
     if error:
         # Keep what the person typed, so a refused save loses nothing.
         feedback.row.answer = Answer(
@@ -139,7 +139,7 @@ def _answer_response(request, assessment, criterion, error: str, answer=None):
             "subdomain": subdomain,
             "urls": selectors.questionnaire_urls(assessment),
         }
-        return render(request, "questionnaire/page.html#answer-saved", context, status=422 if error else 200)
+        return render(request, "questionnaire/page.html#answer-form-saved", context, status=422 if error else 200)
     context = _questionnaire_context(request, assessment, subdomain, failed_row=feedback.row)
     return render(request, "questionnaire/page.html", context, status=422)
 
