@@ -78,7 +78,7 @@ def _questionnaire_context(request, assessment, subdomain, **extra) -> dict:
     page = selectors.questionnaire(assessment, subdomain)
     editable, urls = _editable(request.user, assessment), selectors.questionnaire_urls(assessment)
     block_cache.prepare(request, page, editable=editable, urls=urls, failed_row=extra.get("failed_row"))
-    return {"page": page, "assessment": assessment, "editable": editable, "urls": urls, **extra}
+    return {"page": page, "assessment": assessment, "current": subdomain, "editable": editable, "urls": urls, **extra}
 
 
 @login_required
@@ -88,7 +88,14 @@ def questionnaire(request, assessment_id: int, subdomain_code: str):
     subdomain = None if subdomain_code == ALL_SUBDOMAINS else selectors.find_subdomain(assessment, subdomain_code)
     if subdomain is None and subdomain_code != ALL_SUBDOMAINS:
         raise Http404(_("No such sub-domain in this assessment."))
-    return render(request, "questionnaire/page.html", _questionnaire_context(request, assessment, subdomain))
+    editable, urls = _editable(request.user, assessment), selectors.questionnaire_urls(assessment)
+    key = block_cache.page_key(request, assessment, subdomain_code, editable=editable, urls=urls)
+    content = block_cache.cached_page(key)
+    if content is not None:
+        context = {"assessment": assessment, "current": subdomain, "cached_content": content}
+        return render(request, "questionnaire/page.html", context)
+    context = _questionnaire_context(request, assessment, subdomain, page_key=key)
+    return render(request, "questionnaire/page.html", context)
 
 
 @login_required
