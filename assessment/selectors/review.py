@@ -4,10 +4,12 @@ A fixed number of queries whatever the catalogue or evidence size: answers, verd
 are each read once for the whole assessment.
 """
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 
 from assessment.models import (
     Answer,
@@ -22,6 +24,7 @@ from assessment.models import (
     SubItem,
     VerdictValue,
 )
+from assessment.models.evidence import EXPIRY_WARNING_DAYS
 from assessment.selectors.levels import VerdictInfo, catalog_scope, verdicts_of
 from assessment.selectors.questionnaire import evidence_by_criterion
 
@@ -230,4 +233,12 @@ def lifecycle_panel(assessment: Assessment, user) -> dict:
         if assessment.state == AssessmentState.PUBLISHED
         else None,
         "may_supersede": assessment.state == AssessmentState.PUBLISHED and can(user, Action.WORK, project),
+        "expiring_evidence": expiring_evidence(assessment),
     }
+
+
+def expiring_evidence(assessment: Assessment) -> list[Evidence]:
+    """The assessment's evidence that has expired or expires within the warning window, soonest first."""
+    horizon = timezone.localdate() + datetime.timedelta(days=EXPIRY_WARNING_DAYS)
+    rows = Evidence.objects.filter(assessment=assessment, removed_at__isnull=True, expires_on__lte=horizon)
+    return list(rows.order_by("expires_on", "pk").only("pk", "name", "expires_on", "source"))
