@@ -313,7 +313,8 @@ def answer_feedback(
     full_row, the row also gets its evidence, verdict and request for information (for re-rendering it whole);
     without, only what the answer form shows."""
     scope = catalog_scope(assessment)
-    answered, met_by_checks = _claims(assessment)
+    # The one-statement save (services/answer_statement.py) already read them.
+    answered, met_by_checks = getattr(answer, "claims", None) or _claims(assessment)
     answers = dict.fromkeys(met_by_checks, VerdictValue.MET) | answered
     subitem = criterion.subitem
     subdomain_id = subitem.item.subdomain_id

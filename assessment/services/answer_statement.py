@@ -9,7 +9,10 @@ the audit entry, COMMIT); this one statement does the same work in one, atomical
 - the previous answer is read under a row lock (the audit entry's "before");
 - the upsert only writes when something changed, and the audit entry is written only then.
 
-Used for single saves in the states without decisions to reopen (draft); everything else takes the ORM path.
+The statement also returns the assessment's answers and the criteria whose checks are met (as they were
+before it; the saved answer is patched in), so the levels and progress shown after the save need no other
+query. Used for single saves in the states without decisions to reopen (draft); everything else takes the ORM
+path.
 """
 
 import json
@@ -45,14 +48,19 @@ WITH editable AS (
 )
 SELECT (SELECT id FROM editable), (SELECT id FROM saved), (SELECT updated_at FROM saved),
        (SELECT id FROM assessment_answer WHERE assessment_id = %(assessment)s AND criterion_id = %(criterion)s),
-       (SELECT updated_at FROM assessment_answer WHERE assessment_id = %(assessment)s AND criterion_id = %(criterion)s)
+       (SELECT updated_at FROM assessment_answer WHERE assessment_id = %(assessment)s AND criterion_id = %(criterion)s),
+       (SELECT json_agg(json_build_array(criterion_id, value)) FROM assessment_answer
+            WHERE assessment_id = %(assessment)s),
+       (SELECT json_agg(criterion_id) FROM assessment_verdict WHERE assessment_id = %(assessment)s AND value = 'met')
 """
 
 
 def save_in_one_statement(
     *, assessment: Assessment, criterion: Criterion, fields: dict[str, str], actor, editable_states: tuple[str, ...]
 ) -> Answer | None:
-    """The saved answer (unchanged ones too), or None when the assessment is no longer team-editable."""
+    """The saved answer (unchanged ones too), or None when the assessment is no longer team-editable. The
+    answer carries `claims`: the assessment's answers by criterion id (this one included) and the set of
+    criteria whose checks are met."""
     now = timezone.now()
     parameters = {
         "assessment": assessment.pk,
@@ -67,7 +75,7 @@ def save_in_one_statement(
     }
     with connection.cursor() as cursor:
         cursor.execute(SAVE_ANSWER, parameters)
-        is_editable, saved_id, saved_at, existing_id, existing_at = cursor.fetchone()
+        is_editable, saved_id, saved_at, existing_id, existing_at, answers, met = cursor.fetchone()
     if is_editable is None:
         return None
     answer = Answer(
@@ -79,4 +87,7 @@ def save_in_one_statement(
         **fields,
     )
     answer.was_changed = saved_id is not None
+    answered = dict(answers or [])
+    answered[criterion.pk] = fields["value"]
+    answer.claims = (answered, set(met or []))
     return answer

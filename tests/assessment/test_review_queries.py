@@ -20,7 +20,7 @@ def review_queries(client, assessment) -> int:
 
 
 def test_the_review_page_costs_the_same_with_few_or_many_decisions(client, caict):
-    user, assessment = full_assessment(evidence_count=300)
+    _team, assessment = full_assessment(evidence_count=300)
     assessor = get_user_model().objects.create_user("reviewer")
     Membership.objects.create(organisation=assessment.organisation, user=assessor, is_assessor=True)
     Assessment.objects.filter(pk=assessment.pk).update(state="in_review", assessor=assessor)
