@@ -1,0 +1,101 @@
+"""Events for figure tests, written with the ORM the way ingest and linking leave them: a successful production
+deployment owns the changes it shipped (Change.deployment, deployed_at); an incident belongs to the last
+production deployment that finished before it opened."""
+
+import datetime
+import itertools
+from zoneinfo import ZoneInfo
+
+from metrics.models import Build, Change, Deployment, Incident
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+_ids = itertools.count(1)
+
+
+def at(text: str, zone=SHANGHAI) -> datetime.datetime:
+    """'2026-11-02 10:00' in Shanghai (or the given zone) as an aware time."""
+    return datetime.datetime.fromisoformat(text).replace(tzinfo=zone)
+
+
+def deployment(project, finished: str, result: str = "success", *, environment="production", version="", **extra):
+    return Deployment.objects.create(
+        organisation_id=project.organisation_id,
+        project=project,
+        external_id=f"d{next(_ids)}",
+        environment=environment,
+        is_production=environment == "production",
+        finished_at=at(finished) if isinstance(finished, str) else finished,
+        result=result,
+        version=version,
+        commit_sha=extra.pop("commit_sha", f"{next(_ids):040x}"),
+        **extra,
+    )
+
+
+def change(project, authored: str, *, merged: str | None = None, shipped_by: Deployment | None = None):
+    return Change.objects.create(
+        organisation_id=project.organisation_id,
+        project=project,
+        external_id=f"c{next(_ids)}",
+        commit_sha=f"{next(_ids):040x}",
+        authored_at=at(authored),
+        merged_at=at(merged) if merged else None,
+        deployment=shipped_by,
+        deployed_at=shipped_by.finished_at if shipped_by else None,
+    )
+
+
+def build(project, started: str, finished: str, result: str = "success", *, name="ci", branch="main"):
+    return Build.objects.create(
+        organisation_id=project.organisation_id,
+        project=project,
+        external_id=f"b{next(_ids)}",
+        name=name,
+        branch=branch,
+        started_at=at(started),
+        finished_at=at(finished),
+        result=result,
+    )
+
+
+def incident(project, opened: str, resolved: str | None = None):
+    """An incident linked as linking would: to the last production deployment finished before it opened."""
+    opened_at = at(opened)
+    owner = (
+        Deployment.objects.filter(project=project, is_production=True, finished_at__lt=opened_at)
+        .order_by("-finished_at")
+        .first()
+    )
+    return Incident.objects.create(
+        organisation_id=project.organisation_id,
+        project=project,
+        external_id=f"i{next(_ids)}",
+        opened_at=opened_at,
+        resolved_at=at(resolved) if resolved else None,
+        deployment=owner,
+    )
+
+
+def hand_checked_week(project) -> None:
+    """Week of Monday 2026-11-02 (Shanghai); the expected figures are worked out in test_figures.py."""
+    d1 = deployment(project, "2026-11-02 10:00", version="v1")
+    deployment(project, "2026-11-02 11:00", environment="staging", version="v2")
+    deployment(project, "2026-11-03 10:00", "failure", version="v2")
+    deployment(project, "2026-11-03 12:00", "failure", version="v2")
+    d4 = deployment(project, "2026-11-03 16:00", version="v2")
+    d5 = deployment(project, "2026-11-04 10:00", version="v3")
+    incident(project, "2026-11-04 11:00", "2026-11-04 13:00")
+    d6 = deployment(project, "2026-11-05 10:00", version="v4")
+    deployment(project, "2026-11-05 18:00", version="v4")
+    change(project, "2026-11-01 10:00", merged="2026-11-02 08:00", shipped_by=d1)
+    change(project, "2026-11-02 09:00", shipped_by=d4)
+    change(project, "2026-11-03 10:00", merged="2026-11-03 12:00", shipped_by=d5)
+    change(project, "2026-10-30 10:00", merged="2026-11-04 10:00", shipped_by=d6)
+    change(project, "2026-11-05 09:00")  # not deployed yet: no lead time
+    build(project, "2026-11-02 09:00", "2026-11-02 09:05")
+    build(project, "2026-11-02 10:00", "2026-11-02 10:10", "failure")
+    build(project, "2026-11-02 10:20", "2026-11-02 10:30", "failure")
+    build(project, "2026-11-02 10:40", "2026-11-02 10:50")
+    build(project, "2026-11-02 11:00", "2026-11-02 11:01", "cancelled")
+    build(project, "2026-11-03 09:00", "2026-11-03 09:02", "failure", branch="feature")
+    build(project, "2026-11-03 09:30", "2026-11-03 09:34", branch="feature")
