@@ -1,0 +1,92 @@
+"""The project metrics page and the organisation overview: who may see them, what they show, how many queries."""
+
+import pytest
+
+from tests.metrics.figure_events import deployment, hand_checked_week
+
+pytestmark = pytest.mark.django_db
+
+
+def _get(client, user, url):
+    client.force_login(user)
+    return client.get(url)
+
+
+def test_the_project_page_links_to_its_metrics(client, team, project):
+    response = _get(client, team, f"/projects/{project.pk}/")
+    assert f'href="/projects/{project.pk}/metrics/"'.encode() in response.content
+
+
+@pytest.mark.parametrize("persona", ["team", "assessor", "manager", "orgadmin"])
+def test_members_read_a_projects_metrics(client, request, project, persona):
+    hand_checked_week(project)
+    response = _get(client, request.getfixturevalue(persona), f"/projects/{project.pk}/metrics/?period=week")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('<svg class="trend"') == 10
+    assert 'class="band band-elite"' in html  # band shading behind the DORA charts
+    assert "Accelerate State of DevOps Report 2023" in html
+
+
+def test_outsiders_get_404_for_a_projects_metrics(client, outsider, project):
+    assert _get(client, outsider, f"/projects/{project.pk}/metrics/").status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, project):
+    assert client.get(f"/projects/{project.pk}/metrics/").status_code == 302
+
+
+def test_a_project_without_events_says_how_to_send_them(client, team, project):
+    deployment(project, "2026-11-02 10:00", environment="staging")
+    response = _get(client, team, f"/projects/{project.pk}/metrics/")
+    assert b"/api/v1/projects/{id}/events/" in response.content
+    assert b'<svg class="trend"' not in response.content
+
+
+@pytest.mark.parametrize("period", ["week", "month", "quarter", "nonsense"])
+def test_every_period_kind_renders(client, team, project, period):
+    hand_checked_week(project)
+    assert _get(client, team, f"/projects/{project.pk}/metrics/?period={period}").status_code == 200
+
+
+def test_the_dashboard_takes_a_constant_number_of_queries(client, team, project, django_assert_max_num_queries):
+    client.force_login(team)
+    url = f"/projects/{project.pk}/metrics/?period=week"
+    client.get(url)
+    with django_assert_max_num_queries(10) as few:
+        client.get(url)
+    hand_checked_week(project)
+    for day in range(1, 28):
+        deployment(project, f"2026-10-{day:02d} 10:00")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("persona", ["team", "manager", "orgadmin"])
+def test_managers_admins_and_team_read_the_overview(client, request, acme, persona):
+    project = acme[1]
+    hand_checked_week(project)
+    response = _get(client, request.getfixturevalue(persona), "/orgs/acme/metrics/?period=month")
+    assert response.status_code == 200
+    assert project.name.encode() in response.content
+
+
+def test_assessors_may_not_compare_projects(client, assessor, acme):
+    assert _get(client, assessor, "/orgs/acme/metrics/").status_code == 403
+
+
+def test_outsiders_get_404_for_the_overview(client, outsider, acme):
+    assert _get(client, outsider, "/orgs/acme/metrics/").status_code == 404
+
+
+def test_the_overview_takes_a_constant_number_of_queries(client, manager, acme, django_assert_max_num_queries):
+    from assessment.models import Project
+
+    client.force_login(manager)
+    client.get("/orgs/acme/metrics/")
+    with django_assert_max_num_queries(12) as few:
+        client.get("/orgs/acme/metrics/")
+    for index in range(5):
+        hand_checked_week(Project.objects.create(organisation=acme[0], name=f"Service {index}"))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get("/orgs/acme/metrics/").status_code == 200
