@@ -10,21 +10,24 @@ Definitions (every figure of a period counts the events whose anchor time falls 
   deployment failed or caused an incident), over all production deployments;
 - build duration (median, p90) and pipeline success rate over builds that finished (cancelled ones left out);
 - delivery cycle: a deployed change's authoring to its deployment, median, in days;
-- release frequency: distinct versions (or commits) successfully deployed to production per week;
+- release frequency: versions (or commits) reaching production for the first time (their first successful
+  production deployment), per week;
 - CI feedback time: on one pipeline and branch, a red run's first failure to the next green build, median.
 Anchors: deployments by finished_at, changes by deployed_at, incidents by opened_at, builds by finished_at.
+Durations are kept to the whole second. On PostgreSQL the figures come from the daily aggregates, which
+metrics.services.rollups.refresh_rollups keeps (call it after a project's events change).
 """
 
 import datetime
 from dataclasses import dataclass, field
 
-from django.db import connection
 from django.utils import timezone
 
 from metrics.bands import band_for
 from metrics.periods import Period, site_zone
 from metrics.selectors import portable, postgres
 from metrics.selectors.postgres import Scope
+from metrics.services.rollups import is_materialised
 
 BANDED = {
     "deployment_frequency_per_week": "deployment_frequency_per_week",
@@ -102,13 +105,12 @@ def _figures(period: Period, totals: dict, now: datetime.datetime) -> PeriodFigu
 
 
 def _totals(scope: Scope) -> dict[tuple[int, datetime.date], dict]:
-    """Every total of the scope, merged per (project, period start): three queries."""
-    if connection.vendor == "postgresql":
-        parts = [postgres.deployment_totals(scope), postgres.change_totals(scope), postgres.build_totals(scope)]
-    else:
-        zone = site_zone()
-        readers = (portable.deployment_totals, portable.change_totals, portable.build_totals)
-        parts = [reader(scope, zone) for reader in readers]
+    """Every total of the scope per (project, period start): one query on PostgreSQL, three elsewhere."""
+    if is_materialised():
+        return postgres.totals(scope)
+    zone = site_zone()
+    readers = (portable.deployment_totals, portable.change_totals, portable.build_totals)
+    parts = [reader(scope, zone) for reader in readers]
     merged: dict[tuple[int, datetime.date], dict] = {}
     for part in parts:
         for key, row in part.items():
@@ -121,11 +123,7 @@ def figures_for_projects(project_ids: list[int], periods: list[Period]) -> dict[
     if not periods:
         return {project_id: [] for project_id in project_ids}
     scope = Scope(
-        kind=periods[0].kind,
-        zone=str(site_zone()),
-        project_ids=tuple(project_ids),
-        starts_at=periods[0].starts_at,
-        ends_at=periods[-1].ends_at,
+        kind=periods[0].kind, project_ids=tuple(project_ids), first_day=periods[0].start, end_day=periods[-1].end
     )
     totals, now = _totals(scope), timezone.now()
     return {
@@ -139,6 +137,6 @@ def project_figures(project_id: int, periods: list[Period]) -> list[PeriodFigure
 
 
 def recompute_all(kind: str) -> dict[tuple[int, datetime.date], dict]:
-    """A full recompute: every project's totals for every period of the kind over all history (the benchmark's
-    subject; the dashboards read bounded scopes)."""
-    return _totals(Scope(kind=kind, zone=str(site_zone())))
+    """A full recompute: every project's totals for every period of the kind over all history, from the daily
+    aggregates (the benchmark's subject; the dashboards read bounded scopes)."""
+    return _totals(Scope(kind=kind))

@@ -1,8 +1,9 @@
 """The same totals as metrics/selectors/postgres.py for databases without percentile_cont or time-zone-aware
 date_trunc (SQLite, the embedded default): a few ORM reads of the rows, then the sums in Python.
 
-Meant for the small data sets of the embedded default; PostgreSQL is where figures must be fast. Deployments and
-builds are read per project in full (the previous run and the next green one may lie outside the range).
+Meant for the small data sets of the embedded default; PostgreSQL is where figures must be fast. Each project's
+events are read in full: the previous deployment, a version's first release or the next green build may lie
+outside the range.
 """
 
 import datetime
@@ -27,8 +28,13 @@ def percentile(values: list[float], fraction: float) -> float | None:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def _in_scope(scope: Scope, moment: datetime.datetime) -> bool:
-    return not scope.is_bounded or scope.starts_at <= moment < scope.ends_at
+def _in_scope(scope: Scope, moment: datetime.datetime, zone) -> bool:
+    return not scope.is_bounded or scope.first_day <= moment.astimezone(zone).date() < scope.end_day
+
+
+def _seconds(duration: datetime.timedelta) -> int:
+    """Whole seconds, rounded half up, as the daily aggregates keep them."""
+    return math.floor(duration.total_seconds() + 0.5)
 
 
 def _key(scope: Scope, project_id: int, moment: datetime.datetime, zone) -> tuple[int, datetime.date]:
@@ -39,63 +45,75 @@ def _projects(queryset, scope: Scope):
     return queryset if scope.project_ids is None else queryset.filter(project_id__in=scope.project_ids)
 
 
+def _settled(history: list[tuple], caused: set[int]):
+    """Per production deployment of one project (oldest first): what needs its neighbours to be known.
+    Yields (finished_at, result, failed change?, rework?, first release of its version?, recovery seconds)."""
+    released: set[str] = set()
+    for index, (pk, finished_at, result, version, commit_sha) in enumerate(history):
+        previous = history[index - 1] if index else None
+        release = version or commit_sha or str(pk)
+        is_release = result == Result.SUCCESS and release not in released
+        if result == Result.SUCCESS:
+            released.add(release)
+        recovery = None
+        if result == Result.FAILURE and (previous is None or previous[2] != Result.FAILURE):
+            recovered = next((row[1] for row in history[index + 1 :] if row[2] == Result.SUCCESS), None)
+            recovery = None if recovered is None else _seconds(recovered - finished_at)
+        is_rework = previous is not None and (previous[2] == Result.FAILURE or previous[0] in caused)
+        yield finished_at, result, result == Result.FAILURE or pk in caused, is_rework, is_release, recovery
+
+
 def deployment_totals(scope: Scope, zone) -> Totals:
     incidents = list(
         _projects(Incident.objects.all(), scope).values_list("project_id", "deployment_id", "opened_at", "resolved_at")
     )
     caused = {deployment_id for _project, deployment_id, _opened, _resolved in incidents if deployment_id}
     rows = _projects(Deployment.objects.filter(is_production=True), scope).order_by("project_id", "finished_at", "pk")
-    values = rows.values_list("pk", "project_id", "finished_at", "result", "version", "commit_sha")
+    values = rows.values_list("project_id", "pk", "finished_at", "result", "version", "commit_sha")
     sums: dict = defaultdict(lambda: defaultdict(int))
-    releases, days, recoveries = defaultdict(set), defaultdict(lambda: defaultdict(int)), defaultdict(list)
-    for project_id, group in groupby(values, key=lambda row: row[1]):
-        history = list(group)
-        for index, (pk, _project, finished_at, result, version, commit_sha) in enumerate(history):
-            if not _in_scope(scope, finished_at):
+    days, recoveries = defaultdict(lambda: defaultdict(int)), defaultdict(list)
+    for project_id, group in groupby(values, key=lambda row: row[0]):
+        for finished_at, result, failed, rework, release, recovery in _settled([row[1:] for row in group], caused):
+            if not _in_scope(scope, finished_at, zone):
                 continue
             key = _key(scope, project_id, finished_at, zone)
-            previous = history[index - 1] if index else None
             total = sums[key]
             total["deployments"] += 1
-            total["failed_changes"] += result == Result.FAILURE or pk in caused
-            total["rework"] += previous is not None and (previous[3] == Result.FAILURE or previous[0] in caused)
+            total["failed_changes"] += failed
+            total["rework"] += rework
+            total["releases"] += release
             if result == Result.SUCCESS:
                 total["successful"] += 1
-                releases[key].add(version or commit_sha or str(pk))
                 days[key][finished_at.astimezone(zone).date()] += 1
-            elif previous is None or previous[3] != Result.FAILURE:
-                recovered = next((row[2] for row in history[index + 1 :] if row[3] == Result.SUCCESS), None)
-                if recovered is not None:
-                    recoveries[key].append((recovered - finished_at).total_seconds())
+            if recovery is not None:
+                recoveries[key].append(recovery)
     for project_id, _deployment, opened_at, resolved_at in incidents:
-        if _in_scope(scope, opened_at):
+        if _in_scope(scope, opened_at, zone):
             key = _key(scope, project_id, opened_at, zone)
             sums[key]["incidents"] += 1
             if resolved_at is not None and resolved_at >= opened_at:
-                recoveries[key].append((resolved_at - opened_at).total_seconds())
+                recoveries[key].append(_seconds(resolved_at - opened_at))
     for key in recoveries:
-        sums[key]["recoveries"] = len(recoveries[key])
         sums[key]["recovery_seconds"] = percentile(recoveries[key], 0.5)
     for key, total in sums.items():
-        total["releases"] = len(releases[key])
         total["max_per_day"] = max(days[key].values(), default=None)
     return {key: dict(total) for key, total in sums.items()}
 
 
 def change_totals(scope: Scope, zone) -> Totals:
     rows = _projects(Change.objects.filter(deployed_at__isnull=False), scope)
-    if scope.is_bounded:
-        rows = rows.filter(deployed_at__gte=scope.starts_at, deployed_at__lt=scope.ends_at)
     lead, cycle, counts = defaultdict(list), defaultdict(list), defaultdict(int)
     for project_id, deployed_at, authored_at, merged_at in rows.values_list(
         "project_id", "deployed_at", "authored_at", "merged_at"
     ):
+        if not _in_scope(scope, deployed_at, zone):
+            continue
         key = _key(scope, project_id, deployed_at, zone)
         counts[key] += 1
         if deployed_at >= (merged_at or authored_at):
-            lead[key].append((deployed_at - (merged_at or authored_at)).total_seconds())
+            lead[key].append(_seconds(deployed_at - (merged_at or authored_at)))
         if deployed_at >= authored_at:
-            cycle[key].append((deployed_at - authored_at).total_seconds())
+            cycle[key].append(_seconds(deployed_at - authored_at))
     return {
         key: {
             "changes": count,
@@ -116,16 +134,16 @@ def build_totals(scope: Scope, zone) -> Totals:
     for (project_id, _name, _branch), group in groupby(values, key=lambda row: row[:3]):
         history = list(group)
         for index, (_p, _n, _b, started_at, finished_at, result) in enumerate(history):
-            if not _in_scope(scope, finished_at):
+            if not _in_scope(scope, finished_at, zone):
                 continue
             key = _key(scope, project_id, finished_at, zone)
             sums[key]["builds"] += 1
             sums[key]["builds_successful"] += result == BuildResult.SUCCESS
-            durations[key].append((finished_at - started_at).total_seconds())
+            durations[key].append(_seconds(finished_at - started_at))
             if result == BuildResult.FAILURE and (index == 0 or history[index - 1][5] != BuildResult.FAILURE):
                 green = next((row[4] for row in history[index + 1 :] if row[5] == BuildResult.SUCCESS), None)
                 if green is not None:
-                    feedback[key].append((green - finished_at).total_seconds())
+                    feedback[key].append(_seconds(green - finished_at))
     return {
         key: dict(total)
         | {

@@ -7,6 +7,7 @@ import itertools
 from zoneinfo import ZoneInfo
 
 from metrics.models import Build, Change, Deployment, Incident
+from metrics.services.rollups import refresh_rollups
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 _ids = itertools.count(1)
@@ -76,6 +77,11 @@ def incident(project, opened: str, resolved: str | None = None):
     )
 
 
+def settle(*projects) -> None:
+    """What ingest does after a delivery: the projects' daily aggregates are rebuilt (PostgreSQL only)."""
+    refresh_rollups(project_ids=[project.pk for project in projects])
+
+
 def hand_checked_week(project) -> None:
     """Week of Monday 2026-11-02 (Shanghai); the expected figures are worked out in test_figures.py."""
     d1 = deployment(project, "2026-11-02 10:00", version="v1")
@@ -99,3 +105,4 @@ def hand_checked_week(project) -> None:
     build(project, "2026-11-02 11:00", "2026-11-02 11:01", "cancelled")
     build(project, "2026-11-03 09:00", "2026-11-03 09:02", "failure", branch="feature")
     build(project, "2026-11-03 09:30", "2026-11-03 09:34", branch="feature")
+    settle(project)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.metrics.figure_events import deployment, hand_checked_week
+from tests.metrics.figure_events import deployment, hand_checked_week, settle
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +38,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, project):
 
 def test_a_project_without_events_says_how_to_send_them(client, team, project):
     deployment(project, "2026-11-02 10:00", environment="staging")
+    settle(project)
     response = _get(client, team, f"/projects/{project.pk}/metrics/")
     assert b"/api/v1/projects/{id}/events/" in response.content
     assert b'<svg class="trend"' not in response.content
@@ -58,6 +59,7 @@ def test_the_dashboard_takes_a_constant_number_of_queries(client, team, project,
     hand_checked_week(project)
     for day in range(1, 28):
         deployment(project, f"2026-10-{day:02d} 10:00")
+    settle(project)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
 
