@@ -2,7 +2,7 @@
 
 Two ratios, each measured side by side in this run (baseline and subject interleaved, medians of ROUNDS):
 - metrics_recompute_vs_seqscan: a full recompute (every project's figures, DORA five and CAICT indicators, for
-  every week of all history, from the daily aggregates that ingest keeps) against a bare sequential scan of
+  every week of all history, from the delivery aggregates that ingest keeps) against a bare sequential scan of
   the deployments table; rebuilding those aggregates from the raw events is timed too (a # line);
 - metrics_dashboard_vs_indexed_read: one project's 90-day dashboard figures (13 weekly periods, all figures)
   against a bare indexed read of that window's deployment rows.
@@ -144,7 +144,7 @@ def seed() -> float:
 
 
 def rebuild_rollups() -> float:
-    """The daily aggregates of every project from scratch (what ingest keeps up to date per project)."""
+    """The delivery aggregates of every project from scratch (what ingest keeps up to date per project)."""
     from django.db import connection
 
     from metrics.services.rollups import refresh_rollups
@@ -152,7 +152,7 @@ def rebuild_rollups() -> float:
     started = time.perf_counter()
     refresh_rollups()
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE metrics_daily_rollup")
+        cursor.execute("VACUUM ANALYZE metrics_rollup")
     return time.perf_counter() - started
 
 
@@ -202,7 +202,7 @@ def main() -> int:
         print(f"# seeded {DEPLOYMENTS:,} deployments, {changes:,} changes and {BUILDS:,} builds in {seconds:.0f} s")
     else:
         print(f"# reusing the seeded database {DATABASE}")
-    print(f"# rebuilt every project's daily aggregates from the events in {rebuild_rollups():.1f} s")
+    print(f"# rebuilt every project's delivery aggregates from the events in {rebuild_rollups():.1f} s")
 
     import datetime
 
@@ -237,7 +237,7 @@ def main() -> int:
     )
     print(f"# full recompute {full['recompute'] * 1000:.0f} ms, deployments seq scan {full['seqscan'] * 1000:.0f} ms")
     print(f"# full recompute by month {kinds['month'] * 1000:.0f} ms, by quarter {kinds['quarter'] * 1000:.0f} ms")
-    print(f"# one project's daily aggregates rebuilt (after an ingest) in {one_project['refresh'] * 1000:.0f} ms")
+    print(f"# one project's delivery aggregates rebuilt (after an ingest) in {one_project['refresh'] * 1000:.0f} ms")
     print(
         f"# dashboard {dashboard['dashboard'] * 1000:.2f} ms, indexed read of the window's {rows} deployments "
         f"{dashboard['read'] * 1000:.2f} ms ({len(periods)} weeks from {periods[0].start})"

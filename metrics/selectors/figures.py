@@ -14,7 +14,7 @@ Definitions (every figure of a period counts the events whose anchor time falls 
   production deployment), per week;
 - CI feedback time: on one pipeline and branch, a red run's first failure to the next green build, median.
 Anchors: deployments by finished_at, changes by deployed_at, incidents by opened_at, builds by finished_at.
-Durations are kept to the whole second. On PostgreSQL the figures come from the daily aggregates, which
+Durations are kept to the whole second. On PostgreSQL the figures come from the delivery aggregates, which
 metrics.services.rollups.refresh_rollups keeps (call it after a project's events change).
 """
 
@@ -137,6 +137,6 @@ def project_figures(project_id: int, periods: list[Period]) -> list[PeriodFigure
 
 
 def recompute_all(kind: str) -> dict[tuple[int, datetime.date], dict]:
-    """A full recompute: every project's totals for every period of the kind over all history, from the daily
+    """A full recompute: every project's totals for every period of the kind over all history, from the
     aggregates (the benchmark's subject; the dashboards read bounded scopes)."""
     return _totals(Scope(kind=kind))

@@ -1,6 +1,6 @@
-"""The figures in PostgreSQL, from the daily aggregates (metrics/services/rollups.py): one query that groups
-the days of each project into periods with date_trunc, sums the counts and takes percentiles of the days'
-durations (metrics_percentile over the sorted concatenation: the same value percentile_cont gives).
+"""The figures in PostgreSQL, from the materialised aggregates (metrics/services/rollups.py): one query that
+groups each project's segments into periods with date_trunc, sums the counts and takes percentiles of the
+segments' durations (metrics_percentile over the sorted concatenation: the value percentile_cont gives).
 
 Returns {(project_id, period start date): {total name: value}}; metrics/selectors/figures.py turns the totals
 into figures. Scoped by project and days when `scope` names them; unscoped (every project, all history) for a
@@ -17,7 +17,7 @@ from django.db import connection, transaction
 class Scope:
     kind: str  # week, month or quarter
     project_ids: tuple[int, ...] | None = None  # None: every project
-    first_day: datetime.date | None = None  # local days [first_day, end_day); None: all history
+    first_day: datetime.date | None = None  # local days [first_day, end_day), period-aligned; None: all
     end_day: datetime.date | None = None
 
     @property
@@ -36,15 +36,15 @@ SELECT project_id, period, deployments, successful, failed_changes, rework, rele
     metrics_percentile(build, 0.9) AS build_seconds_p90,
     metrics_percentile(feedback, 0.5) AS feedback_seconds
 FROM (
-    SELECT project_id, date_trunc(%(kind)s, day::timestamp)::date AS period,
+    SELECT project_id, date_trunc(%(kind)s, segment::timestamp)::date AS period,
         sum(deployments) AS deployments, sum(deployments_successful) AS successful,
         sum(failed_changes) AS failed_changes, sum(rework) AS rework, sum(releases) AS releases,
-        max(deployments_successful) AS max_per_day, sum(incidents) AS incidents, sum(changes) AS changes,
+        max(busiest_day) AS max_per_day, sum(incidents) AS incidents, sum(changes) AS changes,
         sum(builds) AS builds, sum(builds_successful) AS builds_successful,
         sort(metrics_concat(recovery_seconds)) AS recovery, sort(metrics_concat(lead_seconds)) AS lead,
         sort(metrics_concat(cycle_seconds)) AS cycle, sort(metrics_concat(build_seconds)) AS build,
         sort(metrics_concat(feedback_seconds)) AS feedback
-    FROM metrics_daily_rollup WHERE TRUE {where}
+    FROM metrics_rollup WHERE TRUE {where}
     GROUP BY project_id, period
 ) AS periods
 """
@@ -55,7 +55,7 @@ def totals(scope: Scope) -> dict[tuple[int, datetime.date], dict]:
     if scope.project_ids is not None:
         clauses.append("AND project_id = ANY(%(projects)s)")
     if scope.is_bounded:
-        clauses.append("AND day >= %(first_day)s AND day < %(end_day)s")
+        clauses.append("AND segment >= %(first_day)s AND segment < %(end_day)s")
     params = {
         "kind": scope.kind,
         "projects": list(scope.project_ids or ()),

@@ -78,7 +78,7 @@ def incident(project, opened: str, resolved: str | None = None):
 
 
 def settle(*projects) -> None:
-    """What ingest does after a delivery: the projects' daily aggregates are rebuilt (PostgreSQL only)."""
+    """What ingest does after a delivery: the projects' delivery aggregates are rebuilt (PostgreSQL only)."""
     refresh_rollups(project_ids=[project.pk for project in projects])
 
 

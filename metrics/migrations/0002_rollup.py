@@ -1,7 +1,7 @@
-"""The daily aggregates figures are computed from (metrics/services/rollups.py), PostgreSQL only.
+"""The aggregates figures are computed from (metrics/services/rollups.py), PostgreSQL only.
 
-intarray (a trusted contrib extension) gives sort(int[]) in C; metrics_concat joins days' arrays into a
-period's, and metrics_percentile reads percentile_cont's interpolated value from a sorted array (one
+intarray (a trusted contrib extension) gives sort(int[]) in C; metrics_concat joins segments' arrays into
+a period's, and metrics_percentile reads percentile_cont's interpolated value from a sorted array (one
 expression, so PostgreSQL inlines it: a function body with a FROM clause would run as a call per row).
 """
 
@@ -10,15 +10,15 @@ from django.db import migrations
 CREATE = [
     "CREATE EXTENSION IF NOT EXISTS intarray",
     """
-    CREATE TABLE metrics_daily_rollup (
+    CREATE TABLE metrics_rollup (
         project_id bigint NOT NULL REFERENCES assessment_project (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
-        day date NOT NULL,
+        segment date NOT NULL,
         deployments integer NOT NULL, deployments_successful integer NOT NULL, failed_changes integer NOT NULL,
-        rework integer NOT NULL, releases integer NOT NULL, incidents integer NOT NULL, changes integer NOT NULL,
-        builds integer NOT NULL, builds_successful integer NOT NULL,
+        rework integer NOT NULL, releases integer NOT NULL, busiest_day integer NOT NULL, incidents integer NOT NULL,
+        changes integer NOT NULL, builds integer NOT NULL, builds_successful integer NOT NULL,
         recovery_seconds integer[], lead_seconds integer[], cycle_seconds integer[], build_seconds integer[],
         feedback_seconds integer[],
-        PRIMARY KEY (project_id, day)
+        PRIMARY KEY (project_id, segment)
     )
     """,
     "CREATE AGGREGATE metrics_concat(integer[]) (SFUNC = array_cat, STYPE = integer[])",
@@ -37,7 +37,7 @@ CREATE = [
 DROP = [
     "DROP FUNCTION IF EXISTS metrics_percentile(integer[], float8)",
     "DROP AGGREGATE IF EXISTS metrics_concat(integer[])",
-    "DROP TABLE IF EXISTS metrics_daily_rollup",
+    "DROP TABLE IF EXISTS metrics_rollup",
 ]
 
 
