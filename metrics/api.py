@@ -2,6 +2,7 @@
 
 from dataclasses import asdict
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
@@ -46,10 +47,10 @@ class MetricsQuery(serializers.Serializer):
     default_error_messages = {"too_many": gettext_lazy("Ask for at most {limit} periods at a time.")}
 
     def validate(self, attrs):
-        start, end = attrs.get("start"), attrs.get("end")
-        if start and end and start > end:
-            raise serializers.ValidationError({"start": [_("The start is after the end.")]})
-        periods = choose_periods(attrs["period"], start, end)
+        start, end = attrs.get("start"), attrs.get("end") or timezone.localdate()
+        if start and start > end:
+            raise serializers.ValidationError({"start": [_("The start is after the end (by default today).")]})
+        periods = choose_periods(attrs["period"], start, attrs.get("end"))
         if len(periods) > MAX_PERIODS:
             raise serializers.ValidationError({"start": [self.error_messages["too_many"].format(limit=MAX_PERIODS)]})
         return attrs | {"periods": periods}

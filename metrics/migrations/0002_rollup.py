@@ -1,5 +1,8 @@
 """The aggregates figures are computed from (metrics/services/rollups.py), PostgreSQL only.
 
+No foreign key to the project: the table is derived data outside Django's models (a key would block Django's
+flush and TRUNCATE of projects); a full refresh_rollups() drops deleted projects' rows, readers filter by project.
+
 intarray (a trusted contrib extension) gives sort(int[]) in C; metrics_concat joins segments' arrays into
 a period's, and metrics_percentile reads percentile_cont's interpolated value from a sorted array (one
 expression, so PostgreSQL inlines it: a function body with a FROM clause would run as a call per row).
@@ -11,7 +14,7 @@ CREATE = [
     "CREATE EXTENSION IF NOT EXISTS intarray",
     """
     CREATE TABLE metrics_rollup (
-        project_id bigint NOT NULL REFERENCES assessment_project (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+        project_id bigint NOT NULL,
         segment date NOT NULL,
         deployments integer NOT NULL, deployments_successful integer NOT NULL, failed_changes integer NOT NULL,
         rework integer NOT NULL, releases integer NOT NULL, busiest_day integer NOT NULL, incidents integer NOT NULL,

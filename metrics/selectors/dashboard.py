@@ -79,6 +79,7 @@ def latest_coverage(project_ids: list[int]) -> dict[int, Coverage]:
 
 
 def project_dashboard(project: Project, periods: list[Period]) -> ProjectDashboard:
+    """The figures of the project over the periods (consecutive, of one kind, at least one)."""
     series = figures_for_projects([project.pk], periods)[project.pk]
     coverage = latest_coverage([project.pk]).get(project.pk)
     return ProjectDashboard(project, periods[0].kind, series, coverage, band_table())

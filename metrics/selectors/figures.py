@@ -1,7 +1,8 @@
 """Delivery figures per project and period: the DORA five and the CAICT indicators.
 
 Definitions (every figure of a period counts the events whose anchor time falls in it, in the site's time zone):
-- deployment frequency: successful production deployments per week (and per day) of the period's days so far;
+- deployment frequency: successful production deployments per week (and per day) of the period's days so far
+  (null for a period without any event: nothing was measured);
 - change lead time: a deployed change's merge (or, unmerged, authoring) time to its deployment, median and p90;
 - change fail rate: production deployments that failed or caused an incident, over all production deployments;
 - failed-deployment recovery time: median over incidents opened in the period (opened to resolved) and runs of
@@ -35,6 +36,9 @@ BANDED = {
     "change_fail_rate": "change_fail_rate",
     "recovery_median_hours": "recovery_median_hours",
 }
+
+
+_COUNTS = ("deployments", "changes", "incidents", "builds")
 
 
 def _ratio(part, whole) -> float | None:
@@ -76,7 +80,8 @@ class PeriodFigures:
 
 
 def _figures(period: Period, totals: dict, now: datetime.datetime) -> PeriodFigures:
-    days = period.days_covered(now)
+    # A period without any event measured nothing: no rate, not a rate of zero.
+    days = period.days_covered(now) if any(totals.get(count) for count in _COUNTS) else 0
     deployments, successful = totals.get("deployments") or 0, totals.get("successful") or 0
     builds = totals.get("builds") or 0
     values = {

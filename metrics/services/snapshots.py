@@ -61,17 +61,18 @@ def _merges_per_developer_per_day(project: Project, period: Period) -> float | N
 
 
 def _deployment_facts(figures: PeriodFigures) -> dict:
+    # The project sends deployments, so a period without any is a measured zero, not a gap.
     return {
         "deployments.count": figures.deployments,
-        "deployments.per_week": _rounded(figures.deployment_frequency_per_week, 2),
+        "deployments.per_week": _rounded(figures.deployment_frequency_per_week or 0.0, 2),
         "deployments.max_per_day": figures.max_deployments_per_day or 0,
         "deployments.change_fail_rate": _rounded(figures.change_fail_rate),
         "deployments.recovery_hours": _rounded(figures.recovery_median_hours, 2),
         "deployments.rework_rate": _rounded(figures.rework_rate),
-        "delivery.deployment_frequency_per_day": _rounded(figures.deployment_frequency_per_day),
+        "delivery.deployment_frequency_per_day": _rounded(figures.deployment_frequency_per_day or 0.0),
         "delivery.change_fail_rate": _rounded(figures.change_fail_rate),
         "delivery.recovery_hours": _rounded(figures.recovery_median_hours, 2),
-        "delivery.release_per_week": _rounded(figures.release_per_week, 2),
+        "delivery.release_per_week": _rounded(figures.release_per_week or 0.0, 2),
         "delivery.lead_time_median_hours": _rounded(figures.lead_time_median_hours, 2),
         "delivery.lead_time_p90_hours": _rounded(figures.lead_time_p90_hours, 2),
         "delivery.delivery_cycle_days": _rounded(figures.delivery_cycle_median_days, 2),

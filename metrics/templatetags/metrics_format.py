@@ -7,7 +7,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from metrics.bands import BAND_LABELS, shading
+from metrics.bands import BAND_LABELS, BAND_ORDER, shading
 from metrics.selectors.dashboard import ProjectDashboard
 from metrics.selectors.figures import PeriodFigures
 
@@ -35,7 +35,7 @@ FIGURES = [
 ]
 OVERVIEW = ["deployment_frequency_per_week", "lead_time_median_hours", "change_fail_rate", "recovery_median_hours"]
 _SECONDS = {"hours": 3600, "seconds": 1, "days": 86400, "minutes": 60}
-WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 320, 150, 44, 8, 8, 22
+WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 320, 150, 40, 8, 8, 22
 
 
 def _number(value: float, digits: int = 1) -> str:
@@ -51,6 +51,19 @@ def duration(seconds: float) -> str:
     if seconds < 172800:
         return _("%(value)s h") % {"value": _number(seconds / 3600)}
     return _("%(value)s d") % {"value": _number(seconds / 86400)}
+
+
+def tick(value: float, unit: str) -> str:
+    """Axis labels: the number alone for rates per week, a short unit for durations."""
+    if unit in ("rate", "coverage"):
+        return f"{round(value * 100)}%"
+    if unit == "per_week":
+        return _number(value)
+    seconds = value * _SECONDS[unit]
+    for size, suffix in ((86400, _("d")), (3600, _("h")), (60, _("min")), (1, _("s"))):
+        if seconds >= size or size == 1:
+            return f"{_number(seconds / size)}{suffix}"
+    return ""
 
 
 def show(value, unit: str) -> str:
@@ -129,11 +142,16 @@ def _chart(title: str, name: str, unit: str, banded: bool, series: list[PeriodFi
         {"band": band, "y": y(high), "height": round(y(low) - y(high), 1), "label": band_label(band)}
         for band, low, high in (shading(name, top) if banded else [])
     ]
-    y_labels = [{"y": y(value), "text": show(value, unit)} for value in (0, top / 2, top)]
-    ends = {0, len(series) // 2, len(series) - 1} if series else set()
+    y_labels = [{"y": y(value), "text": tick(value, unit)} for value in (0, top / 2, top)]
+    ends = sorted({0, len(series) // 2, len(series) - 1}) if series else []
+    anchors = {0: "start", len(series) - 1: "end"}
     x_labels = [
-        {"x": round(LEFT + index * step, 1), "text": date_format(series[index].period.start, "m-d")}
-        for index in sorted(ends)
+        {
+            "x": round(LEFT + index * step, 1),
+            "text": date_format(series[index].period.start, "m-d"),
+            "anchor": anchors.get(index, "middle"),
+        }
+        for index in ends
     ]
     return Chart(str(title), bands, segments, points, y_labels, x_labels)
 
@@ -145,7 +163,7 @@ def figure_panels(dashboard: ProjectDashboard) -> list[dict]:
     panels = []
     for name, label, unit, group, banded, companion in FIGURES:
         value = getattr(current, name) if current else None
-        detail = ""
+        detail = "" if banded or group != "dora" else _("DORA gives no bands for this figure.")
         if companion and current and getattr(current, companion) is not None:
             detail = _("90th percentile %(value)s") % {"value": show(getattr(current, companion), unit)}
         panels.append(
@@ -162,6 +180,11 @@ def figure_panels(dashboard: ProjectDashboard) -> list[dict]:
             }
         )
     return panels
+
+
+@register.simple_tag
+def band_legend() -> list[tuple[str, str]]:
+    return [(band, str(BAND_LABELS[band])) for band in BAND_ORDER]
 
 
 @register.simple_tag

@@ -106,3 +106,50 @@ def hand_checked_week(project) -> None:
     build(project, "2026-11-03 09:00", "2026-11-03 09:02", "failure", branch="feature")
     build(project, "2026-11-03 09:30", "2026-11-03 09:34", branch="feature")
     settle(project)
+
+
+def recent_activity(project, today: datetime.date, *, weeks: int = 13, seed: int = 3) -> None:
+    """A believable quarter of delivery up to today: most weekdays ship, a few deployments fail or cause
+    incidents, builds go red now and then. For pages and screenshots, not for exact figures."""
+    import random
+
+    rng = random.Random(seed)
+    first = today - datetime.timedelta(days=weeks * 7)
+    for offset in range(weeks * 7 + 1):
+        day = first + datetime.timedelta(days=offset)
+        if day.weekday() >= 5 and rng.random() < 0.8:
+            continue
+        for slot in range(rng.choice([1, 1, 2, 3])):
+            when = datetime.datetime.combine(day, datetime.time(9 + slot * 3, rng.randrange(60)), tzinfo=SHANGHAI)
+            if when > datetime.datetime.now(tz=SHANGHAI):
+                continue
+            failed = rng.random() < 0.08
+            shipped = deployment(project, when, "failure" if failed else "success", version=f"{day:%m%d}.{slot}")
+            for _change in range(rng.randrange(1, 4)):
+                authored = when - datetime.timedelta(hours=rng.uniform(2, 20 + offset % 30))
+                merged = authored + datetime.timedelta(hours=rng.uniform(0.5, 8))
+                change(
+                    project,
+                    f"{authored:%Y-%m-%d %H:%M}",
+                    merged=f"{merged:%Y-%m-%d %H:%M}",
+                    shipped_by=None if failed else shipped,
+                )
+            if not failed and rng.random() < 0.05:
+                opened = when + datetime.timedelta(minutes=40)
+                incident(
+                    project,
+                    f"{opened:%Y-%m-%d %H:%M}",
+                    f"{opened + datetime.timedelta(hours=rng.uniform(0.3, 9)):%Y-%m-%d %H:%M}",
+                )
+            started = when - datetime.timedelta(minutes=30)
+            result = "failure" if rng.random() < 0.15 else "success"
+            build(
+                project,
+                f"{started:%Y-%m-%d %H:%M}",
+                f"{started + datetime.timedelta(minutes=rng.uniform(3, 9)):%Y-%m-%d %H:%M}",
+                result,
+            )
+            if result == "failure":
+                later = started + datetime.timedelta(minutes=rng.uniform(15, 90))
+                build(project, f"{later:%Y-%m-%d %H:%M}", f"{later + datetime.timedelta(minutes=5):%Y-%m-%d %H:%M}")
+    settle(project)

@@ -64,7 +64,7 @@ def test_a_period_without_events_has_no_figures(project):
     hand_checked_week(project)
     (empty,) = project_figures(project.pk, [period_of(datetime.date(2026, 10, 1), "month")])
     assert not empty.has_events
-    assert empty.deployment_frequency_per_week == 0
+    assert empty.deployment_frequency_per_week is None  # nothing measured, not zero a week
     assert empty.change_fail_rate is None
     assert empty.lead_time_median_hours is None
     assert empty.bands["change_fail_rate"] is None

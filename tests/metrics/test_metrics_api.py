@@ -81,6 +81,7 @@ def test_the_test_coverage_comes_from_scored_evidence(api_as, team, assessment):
         ("start=yesterday", "start"),
         ("end=2026-13-01", "end"),
         ("start=2026-11-09&end=2026-11-02", "start"),
+        ("start=2792-02-23", "start"),  # after today, the default end
         ("period=week&start=1990-01-01&end=2026-11-02", "start"),
     ],
 )

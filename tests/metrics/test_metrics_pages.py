@@ -92,3 +92,67 @@ def test_the_overview_takes_a_constant_number_of_queries(client, manager, acme, 
         hand_checked_week(Project.objects.create(organisation=acme[0], name=f"Service {index}"))
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get("/orgs/acme/metrics/").status_code == 200
+
+
+PASSWORD = "correct horse battery"
+
+
+def _sign_in(page, live_server, username: str) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main").get_by_role("button").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_manager_reads_the_trends_in_both_languages(live_server, page, browser, manager, acme, screenshots):
+    from django.utils import timezone
+
+    from assessment.models import Project
+    from tests.metrics.figure_events import recent_activity
+
+    organisation, project = acme
+    recent_activity(project, timezone.localdate())
+    recent_activity(Project.objects.create(organisation=organisation, name="Billing"), timezone.localdate(), seed=9)
+    Project.objects.create(organisation=organisation, name="Data warehouse")
+    _sign_in(page, live_server, "manager")
+    page.goto(f"{live_server.url}/projects/{project.pk}/")
+    page.get_by_role("link", name="Delivery metrics").click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Delivery metrics")
+    assert page.locator("svg.trend").count() == 10
+    assert page.locator(".trend rect.band").count() >= 8  # the four DORA charts carry their bands
+    # Keyboard: the numbers behind a chart open from the keyboard.
+    summary = page.locator(".chart-data summary").first
+    summary.focus()
+    page.keyboard.press("Enter")
+    assert page.locator(".chart-data").first.get_attribute("open") is not None
+    page.screenshot(path=screenshots / "metrics-project-en.png", full_page=True)
+
+    page.get_by_role("button", name="简体中文").click()
+    page.get_by_role("link", name="按 月".replace(" ", "")).or_(page.locator("a[href='?period=month']")).first.click()
+    page.screenshot(path=screenshots / "metrics-project-month-zh.png", full_page=True)
+
+    page.goto(f"{live_server.url}/orgs/acme/metrics/?period=week")
+    assert page.locator("table.overview tbody tr").count() == 3
+    page.screenshot(path=screenshots / "metrics-organisation-zh.png", full_page=True)
+    page.get_by_role("button", name="English").click()
+    page.screenshot(path=screenshots / "metrics-organisation-en.png", full_page=True)
+
+    phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    small = phone.new_page()
+    _sign_in(small, live_server, "manager")
+    small.goto(f"{live_server.url}/projects/{project.pk}/metrics/")
+    assert small.evaluate("document.documentElement.scrollWidth") <= 390
+    small.screenshot(path=screenshots / "metrics-project-phone.png", full_page=True)
+    phone.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_an_empty_project_explains_itself(live_server, page, team, project, screenshots):
+    _sign_in(page, live_server, "team")
+    page.goto(f"{live_server.url}/projects/{project.pk}/metrics/")
+    assert page.get_by_role("heading", name="No delivery events yet").is_visible()
+    page.screenshot(path=screenshots / "metrics-project-empty-en.png", full_page=True)
