@@ -40,7 +40,7 @@ def test_a_project_without_events_says_how_to_send_them(client, team, project):
     deployment(project, "2026-11-02 10:00", environment="staging")
     settle(project)
     response = _get(client, team, f"/projects/{project.pk}/metrics/")
-    assert b"/api/v1/projects/{id}/events/" in response.content
+    assert f"/api/v1/projects/{project.pk}/events/".encode() in response.content
     assert b'<svg class="trend"' not in response.content
 
 
@@ -156,3 +156,7 @@ def test_an_empty_project_explains_itself(live_server, page, team, project, scre
     page.goto(f"{live_server.url}/projects/{project.pk}/metrics/")
     assert page.get_by_role("heading", name="No delivery events yet").is_visible()
     page.screenshot(path=screenshots / "metrics-project-empty-en.png", full_page=True)
+
+
+def test_managers_find_the_overview_from_their_home_page(client, manager, acme):
+    assert b'href="/orgs/acme/metrics/"' in _get(client, manager, "/").content
