@@ -30,12 +30,8 @@ from metrics.selectors import portable, postgres
 from metrics.selectors.postgres import Scope
 from metrics.services.rollups import is_materialised
 
-BANDED = {
-    "deployment_frequency_per_week": "deployment_frequency_per_week",
-    "lead_time_median_hours": "lead_time_median_hours",
-    "change_fail_rate": "change_fail_rate",
-    "recovery_median_hours": "recovery_median_hours",
-}
+# The figures DORA bands (metrics/bands/*.yaml names them the same way).
+BANDED = ("deployment_frequency_per_week", "lead_time_median_hours", "change_fail_rate", "recovery_median_hours")
 
 
 _COUNTS = ("deployments", "changes", "incidents", "builds")
@@ -105,7 +101,7 @@ def _figures(period: Period, totals: dict, now: datetime.datetime) -> PeriodFigu
         "release_per_week": (totals.get("releases") or 0) / days * 7 if days else None,
         "ci_feedback_median_minutes": _scaled(totals.get("feedback_seconds"), 60),
     }
-    bands = {name: band_for(band, values[name]) for name, band in BANDED.items()}
+    bands = {name: band_for(name, values[name]) for name in BANDED}
     return PeriodFigures(period=period, is_complete=period.is_complete(now), bands=bands, **values)
 
 
@@ -124,7 +120,7 @@ def _totals(scope: Scope) -> dict[tuple[int, datetime.date], dict]:
 
 
 def figures_for_projects(project_ids: list[int], periods: list[Period]) -> dict[int, list[PeriodFigures]]:
-    """Each project's figures for each of the periods (one kind, consecutive), in three queries."""
+    """Each project's figures for each of the periods (one kind, consecutive): one query on PostgreSQL."""
     if not periods:
         return {project_id: [] for project_id in project_ids}
     scope = Scope(
