@@ -10,6 +10,7 @@ from assessment.models.catalog import (
     SubItem,
 )
 from assessment.models.evidence import Evidence, EvidenceLink, EvidenceSource, ScoringStatus, Verdict, VerdictValue
+from assessment.models.review import Decision, DecisionValue, Notification
 from assessment.models.tenancy import Membership, Organisation, Project, Role
 
 __all__ = [
@@ -20,6 +21,8 @@ __all__ = [
     "AuditEntry",
     "CatalogImport",
     "Criterion",
+    "Decision",
+    "DecisionValue",
     "Evidence",
     "EvidenceLink",
     "EvidenceSource",
@@ -27,6 +30,7 @@ __all__ = [
     "MaturityModel",
     "Membership",
     "ModelLevel",
+    "Notification",
     "Organisation",
     "Part",
     "Project",

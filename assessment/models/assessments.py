@@ -31,6 +31,16 @@ class Assessment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="assigned_assessments"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    # Frozen at publication (services/publication.py): levels, decisions, evidence digests and model version.
+    # A published result is read from here only, so later catalogue or evidence changes cannot alter it.
+    snapshot = models.JSONField(default=dict, blank=True)
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
     # Levels as last computed (assessment/services/levels.py), for fast reading by reports and the API.
     stored_levels = models.JSONField(default=dict, blank=True)
 
@@ -81,17 +91,34 @@ class Answer(models.Model):
         return f"{self.criterion.code}: {self.value}"
 
 
-class AuditEntry(models.Model):
-    """Append-only record of a change: who, when, what, before and after. Never updated or deleted."""
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk writes that would bypass the model's guards are refused too (a database trigger backs this up on
+    PostgreSQL, see migration 0004)."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    assessment = models.ForeignKey(Assessment, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    def update(self, **kwargs):
+        raise PermissionError("Audit entries are append-only.")
+
+    def delete(self):
+        raise PermissionError("Audit entries are append-only.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise PermissionError("Audit entries are append-only.")
+
+
+class AuditEntry(models.Model):
+    """Append-only record of a change: who, when, what, before and after. Never updated or deleted: what it
+    refers to cannot be deleted while it exists (PROTECT)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    assessment = models.ForeignKey(Assessment, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(max_length=60)
     target = models.CharField(max_length=200, blank=True)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
