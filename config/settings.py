@@ -126,6 +126,14 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
+# Delivery events (metrics): per-request caps of the REST endpoint, webhooks and CSV import, and how old a
+# webhook delivery may be before it counts as a replay (GitHub lets people redeliver for three days).
+METRICS_INGEST_MAX_EVENTS = env_int("METRICS_INGEST_MAX_EVENTS", 5000, minimum=1)
+METRICS_INGEST_MAX_BYTES = env_int("METRICS_INGEST_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+METRICS_HOOK_MAX_BYTES = env_int("METRICS_HOOK_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+METRICS_HOOK_MAX_AGE_SECONDS = env_int("METRICS_HOOK_MAX_AGE_SECONDS", 72 * 3600, minimum=60)
+METRICS_CSV_MAX_BYTES = env_int("METRICS_CSV_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+
 # Security: production defaults are the strict ones; development (DEBUG) relaxes what needs HTTPS.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
