@@ -3,6 +3,7 @@
 from io import BytesIO
 
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.exceptions import APIException
@@ -16,7 +17,7 @@ class PayloadTooLarge(APIException):
 
 
 def too_large_message(limit: int) -> str:
-    return _("The request body is larger than %(limit)s MB; send less at a time.") % {"limit": f"{limit / 1048576:.1f}"}
+    return _("The request body is larger than %(limit)s; send less at a time.") % {"limit": filesizeformat(limit)}
 
 
 class CappedJSONParser(JSONParser):

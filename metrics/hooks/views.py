@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -61,7 +62,7 @@ def _body(request) -> bytes:
     declared = request.META.get("CONTENT_LENGTH") or "0"
     body = b"" if declared.isdigit() and int(declared) > limit else request.read(limit + 1)
     if len(body) > limit or (declared.isdigit() and int(declared) > limit):
-        message = _("The request body is larger than %(limit)s MB.") % {"limit": f"{limit / 1048576:.1f}"}
+        message = _("The request body is larger than %(limit)s.") % {"limit": filesizeformat(limit)}
         raise Refusal(413, message)
     return body
 

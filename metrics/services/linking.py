@@ -9,7 +9,9 @@ between the previous successful production deployment's commit and its own. We k
   deployment (a later redeploy of the same commit ships nothing new).
 * Otherwise time: the change belongs to the first deployment that finished at or after the change landed on
   the main line (merged, or authored if it was never merged): the earliest deployment that could contain it.
-  Every later deployment finds it already owned, which is DevLake's "since the previous deployment".
+  Every later deployment finds it already owned, which is DevLake's "since the previous deployment". A
+  redeploy or rollback (a commit an earlier successful production deployment shipped) owns nothing new by
+  time, as its DevLake commit range would be empty.
 * `deployed_at` is the owning deployment's finish time; a change nothing has shipped yet has neither.
 * An incident belongs to the last successful production deployment that finished at or before it opened, as in
   DevLake's incident_deploy_connector (a failed deployment shipped nothing to blame); None if there is none.
@@ -18,12 +20,20 @@ Each is one set-based UPDATE per table. On PostgreSQL rows whose links did not m
 """
 
 from django.db import connection, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from metrics.models import Change, Deployment, Incident, Result
 
-_SHIPPED = "is_production AND result = 'success'"
+
+def _shipped(alias: str) -> str:
+    return f"{alias}.project_id = %(project)s AND {alias}.is_production AND {alias}.result = 'success'"
+
+
+# A redeploy or rollback to a commit an earlier deployment already shipped brings nothing new.
+_SHIPS_NEW = f"""NOT EXISTS (
+    SELECT 1 FROM metrics_deployment e WHERE {_shipped("e")} AND d.commit_sha <> '' AND e.commit_sha = d.commit_sha
+      AND (e.finished_at, e.id) < (d.finished_at, d.id))"""  # noqa: S608 (constant SQL)
 
 _CHANGES_SQL = f"""
 UPDATE metrics_change AS c
@@ -31,12 +41,12 @@ SET deployment_id = owner.id, deployed_at = owner.finished_at
 FROM metrics_change AS c2
 LEFT JOIN LATERAL (
     SELECT d.id, d.finished_at FROM metrics_deployment d
-    WHERE d.project_id = c2.project_id AND {_SHIPPED} AND c2.commit_sha <> '' AND d.commit_sha = c2.commit_sha
+    WHERE {_shipped("d")} AND c2.commit_sha <> '' AND d.commit_sha = c2.commit_sha
     ORDER BY d.finished_at, d.id LIMIT 1
 ) AS by_commit ON TRUE
 LEFT JOIN LATERAL (
     SELECT d.id, d.finished_at FROM metrics_deployment d
-    WHERE d.project_id = c2.project_id AND {_SHIPPED} AND d.finished_at >= COALESCE(c2.merged_at, c2.authored_at)
+    WHERE {_shipped("d")} AND d.finished_at >= COALESCE(c2.merged_at, c2.authored_at) AND {_SHIPS_NEW}
     ORDER BY d.finished_at, d.id LIMIT 1
 ) AS by_time ON by_commit.id IS NULL
 CROSS JOIN LATERAL (
@@ -52,7 +62,7 @@ SET deployment_id = owner.id
 FROM metrics_incident AS i2
 LEFT JOIN LATERAL (
     SELECT d.id FROM metrics_deployment d
-    WHERE d.project_id = i2.project_id AND {_SHIPPED} AND d.finished_at <= i2.opened_at
+    WHERE {_shipped("d")} AND d.finished_at <= i2.opened_at
     ORDER BY d.finished_at DESC, d.id DESC LIMIT 1
 ) AS owner ON TRUE
 WHERE i2.project_id = %(project)s AND i.id = i2.id AND i.deployment_id IS DISTINCT FROM owner.id
@@ -74,7 +84,12 @@ def _relink_portably(project_id: int) -> None:
     """The same rule as correlated subqueries, for SQLite (the embedded default); rewrites every row."""
     shipped = Deployment.objects.filter(project_id=project_id, is_production=True, result=Result.SUCCESS)
     by_commit = shipped.filter(commit_sha=OuterRef("commit_sha")).exclude(commit_sha="")
-    by_time = shipped.filter(finished_at__gte=Coalesce(OuterRef("merged_at"), OuterRef("authored_at")))
+    earlier_same_commit = shipped.filter(commit_sha=OuterRef("commit_sha")).filter(
+        Q(finished_at__lt=OuterRef("finished_at")) | Q(finished_at=OuterRef("finished_at"), pk__lt=OuterRef("pk"))
+    )
+    by_time = shipped.filter(finished_at__gte=Coalesce(OuterRef("merged_at"), OuterRef("authored_at"))).exclude(
+        ~Q(commit_sha="") & Exists(earlier_same_commit)
+    )
     first = ("finished_at", "pk")
     changes = Change.objects.filter(project_id=project_id)
     changes.update(
