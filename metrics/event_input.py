@@ -6,7 +6,7 @@ fields the type knows but the event omits get their empty value, so a later deli
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,6 +16,7 @@ from metrics.models import Build, BuildResult, Change, Deployment, Incident, Res
 MODELS = {"deployment": Deployment, "change": Change, "build": Build, "incident": Incident}
 # Environment names that mean production when the sender does not say `is_production` (compared lower-case).
 PRODUCTION_NAMES = {"production", "prod", "prd", "live", "生产", "生产环境", "正式", "正式环境"}
+_LARGEST_OFFSET = timedelta(hours=14)  # the widest offset in use (Kiribati, +14:00)
 _TRUE = {"true", "1", "yes", "y", "是"}
 _FALSE = {"false", "0", "no", "n", "否", ""}
 
@@ -72,10 +73,16 @@ def _time(*, required: bool):
             moment = datetime.fromisoformat(value.strip())
         except ValueError:
             raise ValueError(_("Not an ISO-8601 time; expected e.g. 2026-05-01T10:00:00+08:00.")) from None
-        if moment.tzinfo is None or moment.utcoffset() is None:
+        offset = moment.utcoffset()
+        if offset is None:
             # A time without an offset is ambiguous across the teams' time zones: we refuse to guess.
             raise ValueError(_("The time has no UTC offset; add one, e.g. +08:00 or Z."))
-        return moment
+        if abs(offset) > _LARGEST_OFFSET:
+            raise ValueError(_("The UTC offset is out of range (from -12:00 to +14:00)."))
+        try:
+            return moment.astimezone(UTC)  # stored and compared as one instant, whatever the sender's zone
+        except OverflowError:
+            raise ValueError(_("The time is out of range.")) from None
 
     return read
 

@@ -53,7 +53,7 @@ def _deployment_status(payload: dict, reading: Reading) -> None:
         "finished_at": iso(get(payload, "deployment_status", "created_at")),
         "result": _DEPLOYMENT_RESULTS[state],
         "commit_sha": deployment.get("sha") or "",
-        "version": (deployment.get("ref") or "")[:100],
+        "version": str(deployment.get("ref") or "")[:100],
     }
     if isinstance(deployment.get("production_environment"), bool):
         event["is_production"] = deployment["production_environment"]

@@ -41,7 +41,10 @@ def iso(value) -> str | None:
 def from_epoch(value: float) -> str:
     """Seconds since the epoch, or milliseconds (Jenkins) when the number is too large to be seconds."""
     seconds = value / 1000 if value > 10**11 else value
-    return datetime.fromtimestamp(seconds, tz=UTC).isoformat()
+    try:
+        return datetime.fromtimestamp(seconds, tz=UTC).isoformat()
+    except (OverflowError, OSError, ValueError):
+        raise UnreadablePayload(f"time {value!r} is out of range") from None
 
 
 def moment(value) -> datetime | None:

@@ -1,8 +1,9 @@
 """Webhook endpoints: `POST /hooks/<provider>/<hook id>/`. Machines call them, so every answer is JSON.
 
 Order of checks: the address (404), the body's size (413), the signature or token (401 missing, 403 wrong),
-JSON (400), the delivery id and its age (400), then the events. Answers: 202 with the ingest counts; 202
-"ignored" with the reason for events we do not read; 200 "already received" for a replayed delivery id.
+JSON (400), the delivery id and its age (400), the number of events (413), then the events. Answers: 202
+with the ingest counts; 202 "ignored" with the reason for events we do not read; 200 "already received" for a
+replayed delivery id.
 """
 
 import json
@@ -44,7 +45,7 @@ def receive(request, provider: str, hook_id: str):
         body = _body(request)
         _verify(provider, hook.secret_for(provider), request.headers, body)
         reading = READERS[provider](request.headers, _json(body))
-        _check_replay_window(reading)
+        _check_delivery(reading)
     except Refusal as refusal:
         return _error(refusal.status, refusal.detail)
     except UnreadablePayload as error:
@@ -90,9 +91,13 @@ def _json(body: bytes) -> dict:
     return payload
 
 
-def _check_replay_window(reading) -> None:
-    if not reading.delivery_id:
+def _check_delivery(reading) -> None:
+    """The delivery id is there (replays are told by it), the time inside the window, the size within limits."""
+    if not reading.delivery_id or "\x00" in reading.delivery_id:
         raise Refusal(400, _("The delivery has no id (delivery header or id field), so a replay could not be told."))
+    limit = settings.METRICS_INGEST_MAX_EVENTS
+    if len(reading.events) > limit:
+        raise Refusal(413, _("Send at most %(limit)d events in one request.") % {"limit": limit})
     window = timedelta(seconds=settings.METRICS_HOOK_MAX_AGE_SECONDS)
     if reading.sent_at is not None and reading.sent_at < timezone.now() - window:
         hours = settings.METRICS_HOOK_MAX_AGE_SECONDS // 3600

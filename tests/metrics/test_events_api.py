@@ -232,3 +232,21 @@ def test_the_endpoint_is_in_the_openapi_schema(client):
     operation = schema["paths"]["/api/v1/projects/{project_id}/events/"]["post"]
     assert operation["operationId"] == "projects_events_create"
     assert {"ingestToken": []} in operation["security"]
+
+
+@pytest.mark.parametrize(
+    ("moment", "reason"),
+    [
+        ("3602-05-07T03:24:55+23:52", "offset is out of range"),
+        ("0001-01-01T00:00:00+05:00", "out of range"),
+        ("2026-05-01T10:00:00", "no UTC offset"),
+    ],
+)
+def test_times_out_of_range_are_rejected_not_a_500(api_as, team, project, moment, reason):
+    body = assert_error_shape(api_as(team).post(url(project), [incident("i", moment)], format="json"), 400)
+    assert reason in body["errors"]["0.opened_at"][0]
+
+
+def test_times_are_stored_as_the_same_instant_in_utc(api_as, team, project):
+    api_as(team).post(url(project), [incident("i", "2026-05-01T23:30:00-05:00")], format="json")
+    assert Incident.objects.get().opened_at == datetime(2026, 5, 2, 4, 30, tzinfo=UTC)

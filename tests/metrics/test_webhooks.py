@@ -312,3 +312,26 @@ def test_jenkins_generic_events_and_notification_plugin(client, hook):
     stored = Build.objects.get()
     assert stored.external_id == "shop-build#12" and stored.finished_at - stored.started_at == timedelta(minutes=5)
     assert jenkins_post(client, hook, plugin, token="nope").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"id": "j-1", "timestamp": 10**30, "events": []},
+        {"name": "job", "build": {"number": 1, "phase": "COMPLETED", "status": "SUCCESS", "timestamp": 1e300}},
+        {"name": "job", "build": {"number": 1, "timestamp": "yesterday"}},
+        {"id": "j-2", "events": "not a list"},
+        {"id": "\u0000", "events": []},
+    ],
+)
+def test_odd_jenkins_payloads_are_4xx(client, hook, payload):
+    response = jenkins_post(client, hook, payload)
+    assert response.status_code == 400 and response.json()["detail"]
+    assert not HookDelivery.objects.exists()
+
+
+def test_too_many_events_in_one_delivery_is_a_413(client, hook, settings):
+    settings.METRICS_INGEST_MAX_EVENTS = 2
+    events = [{"type": "incident", "external_id": f"i{n}", "opened_at": recent(1)} for n in range(3)]
+    response = jenkins_post(client, hook, {"id": "j-1", "timestamp": recent(1), "events": events})
+    assert response.status_code == 413
