@@ -6,14 +6,14 @@ which every event is bad is a 400 in the API's error shape, so a CI script canno
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from assessment.api.schema import error_responses
+from assessment.api.schema import ErrorSerializer, error_responses
 from metrics.access import access_project_by_ingest_token, access_project_events
 from metrics.api.authentication import IngestTokenAuthentication
 from metrics.api.parsers import CappedJSONParser, PayloadTooLarge
@@ -94,7 +94,11 @@ class EventListView(APIView):
         "project's ingest token.",
         request=EventInput(many=True),
         examples=[OpenApiExample("A deployment and a change", request_only=True, value=_EXAMPLE)],
-        responses={200: IngestReportOutput, **error_responses(400, 403, 404)},
+        responses={
+            200: IngestReportOutput,
+            **error_responses(400, 403, 404),
+            413: OpenApiResponse(ErrorSerializer, description="More events or bytes than one request may carry."),
+        },
     )
     def post(self, request, project_id: int):
         if isinstance(request.auth, IngestToken):
