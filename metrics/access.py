@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from assessment.access import Action, access_project, can
 from assessment.models import Project
-from metrics.models import IngestToken
+from metrics.models import IngestToken, ProjectHook
 
 
 def access_project_events(user, project_id) -> Project:
@@ -38,3 +38,8 @@ def access_ingest_token(user, project_id, token_id) -> IngestToken:
     if token is None:
         raise Http404(_("Not found."))
     return token
+
+
+def access_hook(hook_id: str) -> ProjectHook | None:
+    """The webhook address's project, or None: the unguessable id is the address (the secret proves the sender)."""
+    return ProjectHook.objects.select_related("project").filter(hook_id=hook_id).first()

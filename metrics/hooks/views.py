@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from metrics.access import access_hook
 from metrics.hooks import github, gitlab, jenkins
 from metrics.hooks.reading import UnreadablePayload
-from metrics.models import ProjectHook
 from metrics.services.hooks import receive_delivery
 
 READERS = {"github": github.read, "gitlab": gitlab.read, "jenkins": jenkins.read}
@@ -38,7 +38,7 @@ def _error(status: int, detail: str) -> JsonResponse:
 @csrf_exempt
 @require_POST
 def receive(request, provider: str, hook_id: str):
-    hook = ProjectHook.objects.select_related("project").filter(hook_id=hook_id).first()
+    hook = access_hook(hook_id)
     if hook is None or provider not in READERS:
         return _error(404, _("No such webhook address."))
     try:
