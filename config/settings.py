@@ -213,6 +213,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_BEAT_SCHEDULE = {
     "sweep-unscored-evidence": {"task": "assessment.sweep_unscored_evidence", "schedule": 60.0},
+    "forget-old-webhook-deliveries": {"task": "metrics.forget_old_deliveries", "schedule": 3600.0},
 }
 # Evidence pending longer than this is re-enqueued; a reading older than the stale limit was abandoned.
 EVIDENCE_PENDING_GRACE_SECONDS = env_int("EVIDENCE_PENDING_GRACE_SECONDS", 120)

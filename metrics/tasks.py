@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import DatabaseError
 
-from metrics.services import linking
+from metrics.services import hooks, linking
 
 
 @shared_task(
@@ -19,3 +19,9 @@ from metrics.services import linking
 def relink_project(project_id: int) -> None:
     """Recomputes the project's change and incident links from scratch; a deleted project links nothing."""
     linking.relink_project(project_id=project_id)
+
+
+@shared_task(name="metrics.forget_old_deliveries", queue="metrics")
+def forget_old_deliveries() -> int:
+    """Keeps the webhook replay records to the replay window (beat runs it hourly)."""
+    return hooks.forget_old_deliveries()

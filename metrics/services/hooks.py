@@ -6,8 +6,11 @@ that failed half-way was never recorded and its retry is applied normally.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from assessment.models import Project
 from metrics.hooks.reading import Reading
@@ -34,3 +37,11 @@ def receive_delivery(*, project: Project, provider: str, reading: Reading) -> De
     if reading.ignored:
         return DeliveryOutcome()
     return DeliveryOutcome(report=ingest_events(project=project, items=reading.events, default_source=provider))
+
+
+def forget_old_deliveries() -> int:
+    """Deletes delivery records older than the replay window and a day: deliveries carrying a time that old are
+    refused anyway; one without a time replayed later is applied again, which changes nothing if it is the same."""
+    cutoff = timezone.now() - timedelta(seconds=settings.METRICS_HOOK_MAX_AGE_SECONDS, days=1)
+    deleted, _by_model = HookDelivery.objects.filter(received_at__lt=cutoff).delete()
+    return deleted

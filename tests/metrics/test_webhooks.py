@@ -335,3 +335,14 @@ def test_too_many_events_in_one_delivery_is_a_413(client, hook, settings):
     events = [{"type": "incident", "external_id": f"i{n}", "opened_at": recent(1)} for n in range(3)]
     response = jenkins_post(client, hook, {"id": "j-1", "timestamp": recent(1), "events": events})
     assert response.status_code == 413
+
+
+def test_delivery_records_older_than_the_window_are_forgotten(client, hook, settings):
+    from metrics.tasks import forget_old_deliveries
+
+    settings.METRICS_HOOK_MAX_AGE_SECONDS = 3600
+    github_post(client, hook, "deployment_status", deployment_status(), delivery="old")
+    github_post(client, hook, "deployment_status", deployment_status(), delivery="new")
+    HookDelivery.objects.filter(delivery_id="old").update(received_at=NOW - timedelta(hours=26))
+    assert forget_old_deliveries() == 1
+    assert list(HookDelivery.objects.values_list("delivery_id", flat=True)) == ["new"]
