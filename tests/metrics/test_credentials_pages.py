@@ -89,3 +89,8 @@ def test_the_project_page_links_to_the_event_pages(client, team, orgadmin, manag
     assert page(project) not in content and f"/projects/{project.pk}/events/import/" in content
     client.force_login(manager)
     assert "/events/import/" not in client.get(f"/projects/{project.pk}/").content.decode()
+
+
+def test_the_organisations_project_list_links_to_each_projects_credentials(client, orgadmin, project):
+    client.force_login(orgadmin)
+    assert page(project) in client.get("/orgs/acme/projects/").content.decode()
