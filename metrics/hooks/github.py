@@ -8,6 +8,8 @@ gets a change for each commit and one for the merge: send one kind if that doubl
 import hashlib
 import hmac
 
+from django.utils.translation import gettext as _
+
 from metrics.hooks.reading import Reading, UnreadablePayload, get, iso, moment
 
 _DEPLOYMENT_RESULTS = {"success": "success", "failure": "failure", "error": "failure"}
@@ -31,7 +33,7 @@ def read(headers, payload: dict) -> Reading:
     reading = Reading(delivery_id=headers.get("X-GitHub-Delivery", ""), event=event)
     reader = _READERS.get(event)
     if reader is None:
-        reading.ignored = f"GitHub event {event or '(none)'!r} is not one we read"
+        reading.ignored = _("GitHub event “%(event)s” is not one we read.") % {"event": event}
         return reading
     reader(payload, reading)
     return reading
@@ -41,7 +43,7 @@ def _deployment_status(payload: dict, reading: Reading) -> None:
     state = get(payload, "deployment_status", "state", default="")
     reading.sent_at = moment(get(payload, "deployment_status", "updated_at"))
     if state not in _DEPLOYMENT_RESULTS:
-        reading.ignored = f"deployment state {state!r} is not final"
+        reading.ignored = _("Deployment state “%(state)s” is not final.") % {"state": state}
         return
     deployment = _object(payload, "deployment")
     environment = deployment.get("environment") or ""
@@ -64,11 +66,11 @@ def _push(payload: dict, reading: Reading) -> None:
     reading.sent_at = moment(get(payload, "repository", "pushed_at"))
     default_branch = get(payload, "repository", "default_branch", default="")
     if payload.get("ref") != f"refs/heads/{default_branch}":
-        reading.ignored = "a push to a branch other than the default one is not a change yet"
+        reading.ignored = _("A push to a branch other than the default one is not a change yet.")
         return
     commits = payload.get("commits")
     if not isinstance(commits, list):
-        raise UnreadablePayload("push without a commits list")
+        raise UnreadablePayload(_("the push has no commits list"))
     landed = iso(get(payload, "repository", "pushed_at"))
     reading.events = [
         {
@@ -88,7 +90,7 @@ def _pull_request(payload: dict, reading: Reading) -> None:
     pull = _object(payload, "pull_request")
     reading.sent_at = moment(pull.get("updated_at"))
     if payload.get("action") != "closed" or not pull.get("merged"):
-        reading.ignored = "only merged pull requests are changes"
+        reading.ignored = _("Only merged pull requests are changes.")
         return
     reading.events = [
         {
@@ -107,7 +109,8 @@ def _workflow_run(payload: dict, reading: Reading) -> None:
     reading.sent_at = moment(run.get("updated_at"))
     conclusion = run.get("conclusion")
     if payload.get("action") != "completed" or conclusion not in _RUN_RESULTS:
-        reading.ignored = f"workflow run {payload.get('action')!r} with conclusion {conclusion!r} is not a build result"
+        message = _("A workflow run “%(action)s” with conclusion “%(conclusion)s” is not a build result.")
+        reading.ignored = message % {"action": payload.get("action"), "conclusion": conclusion}
         return
     reading.events = [
         {
@@ -127,7 +130,7 @@ def _workflow_run(payload: dict, reading: Reading) -> None:
 def _object(payload: dict, name: str) -> dict:
     value = payload.get(name)
     if not isinstance(value, dict):
-        raise UnreadablePayload(f"{name} is missing")
+        raise UnreadablePayload(_("%(name)s is missing") % {"name": name})
     return value
 
 

@@ -6,6 +6,8 @@ Keys (source `gitlab`): a pipeline is `pipeline-<id>`, a deployment `deployment-
 
 import hmac
 
+from django.utils.translation import gettext as _
+
 from metrics.hooks.reading import Reading, UnreadablePayload, get, iso, moment
 
 _PIPELINE_RESULTS = {"success": "success", "failed": "failure", "canceled": "cancelled"}
@@ -23,7 +25,7 @@ def read(headers, payload: dict) -> Reading:
     reading = Reading(delivery_id=delivery_id, event=event)
     reader = _READERS.get(event)
     if reader is None:
-        reading.ignored = f"GitLab event {event or '(none)'!r} is not one we read"
+        reading.ignored = _("GitLab event “%(event)s” is not one we read.") % {"event": event}
         return reading
     reader(payload, reading)
     return reading
@@ -34,7 +36,7 @@ def _pipeline(payload: dict, reading: Reading) -> None:
     status = pipeline.get("status")
     reading.sent_at = moment(pipeline.get("finished_at") or pipeline.get("created_at"))
     if status not in _PIPELINE_RESULTS:
-        reading.ignored = f"pipeline status {status!r} is not final"
+        reading.ignored = _("Pipeline status “%(status)s” is not final.") % {"status": status}
         return
     reading.events = [
         {
@@ -55,7 +57,7 @@ def _deployment(payload: dict, reading: Reading) -> None:
     status = payload.get("status")
     reading.sent_at = moment(payload.get("status_changed_at"))
     if status not in _DEPLOYMENT_RESULTS:
-        reading.ignored = f"deployment status {status!r} is not final"
+        reading.ignored = _("Deployment status “%(status)s” is not final.") % {"status": status}
         return
     # The hook has only a short SHA; the commit URL ends with the full one.
     commit_sha = str(payload.get("commit_url") or "").rstrip("/").rsplit("/", 1)[-1] or payload.get("short_sha", "")
@@ -77,7 +79,7 @@ def _merge_request(payload: dict, reading: Reading) -> None:
     request = _attributes(payload)
     reading.sent_at = moment(request.get("updated_at"))
     if request.get("action") != "merge" and request.get("state") != "merged":
-        reading.ignored = "only merged merge requests are changes"
+        reading.ignored = _("Only merged merge requests are changes.")
         return
     reading.events = [
         {
@@ -94,7 +96,7 @@ def _merge_request(payload: dict, reading: Reading) -> None:
 def _attributes(payload: dict) -> dict:
     value = payload.get("object_attributes")
     if not isinstance(value, dict):
-        raise UnreadablePayload("object_attributes is missing")
+        raise UnreadablePayload(_("%(name)s is missing") % {"name": "object_attributes"})
     return value
 
 

@@ -9,6 +9,8 @@ Keys (source `jenkins`): ours as sent; a plugin build is `<job>#<number>`.
 
 import hmac
 
+from django.utils.translation import gettext as _
+
 from metrics.hooks.reading import Reading, UnreadablePayload, from_epoch, get, moment
 
 _BUILD_RESULTS = {"SUCCESS": "success", "FAILURE": "failure", "UNSTABLE": "failure", "ABORTED": "cancelled"}
@@ -23,13 +25,14 @@ def read(headers, payload: dict) -> Reading:
         return _generic(payload)
     if isinstance(payload.get("build"), dict):
         return _notification(payload)
-    return Reading(delivery_id=str(payload.get("id") or ""), event="unknown", ignored="neither events nor build")
+    ignored = _("The body has neither events nor a build.")
+    return Reading(delivery_id=str(payload.get("id") or ""), event="unknown", ignored=ignored)
 
 
 def _generic(payload: dict) -> Reading:
     events = payload.get("events")
     if not isinstance(events, list):
-        raise UnreadablePayload("events must be a list")
+        raise UnreadablePayload(_("events must be a list"))
     sent_at = moment(payload.get("timestamp"))
     return Reading(delivery_id=str(payload.get("id") or ""), event="events", sent_at=sent_at, events=events)
 
@@ -40,11 +43,12 @@ def _notification(payload: dict) -> Reading:
     reading = Reading(delivery_id=f"{job}#{number}-{phase}", event=f"build {phase}".strip())
     started, duration = build.get("timestamp"), build.get("duration") or 0
     if not isinstance(started, int | float) or not isinstance(duration, int | float):
-        raise UnreadablePayload("build.timestamp and build.duration must be numbers (milliseconds)")
+        raise UnreadablePayload(_("build.timestamp and build.duration must be numbers (milliseconds)"))
     reading.sent_at = moment(started + duration)
     status = build.get("status")
     if phase not in ("COMPLETED", "FINALIZED") or status not in _BUILD_RESULTS:
-        reading.ignored = f"build phase {phase!r} with status {status!r} is not a build result"
+        message = _("A build in phase “%(phase)s” with status “%(status)s” is not a build result.")
+        reading.ignored = message % {"phase": phase, "status": status}
         return reading
     reading.events = [
         {

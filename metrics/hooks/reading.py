@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from django.utils.translation import gettext as _
+
 
 @dataclass
 class Reading:
@@ -34,7 +36,7 @@ def iso(value) -> str | None:
         try:
             moment = datetime.strptime(text, "%Y-%m-%d %H:%M:%S %z")
         except ValueError:
-            raise UnreadablePayload(f"unreadable time {text[:40]!r}") from None
+            raise UnreadablePayload(_("unreadable time “%(time)s”") % {"time": text[:40]}) from None
     return moment.isoformat()
 
 
@@ -44,7 +46,7 @@ def from_epoch(value: float) -> str:
     try:
         return datetime.fromtimestamp(seconds, tz=UTC).isoformat()
     except (OverflowError, OSError, ValueError):
-        raise UnreadablePayload(f"time {value!r} is out of range") from None
+        raise UnreadablePayload(_("time %(time)s is out of range") % {"time": value}) from None
 
 
 def moment(value) -> datetime | None:
