@@ -12,7 +12,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("assessment.api.urls")),
-    path("api/v1/", include("metrics.api_urls")),
+    path("api/v1/", include("metrics.api.urls")),
+    path("hooks/", include("metrics.hooks.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -66,6 +66,7 @@ def project_page(user, project: Project, start_form) -> dict:
         "assessments": assessments,
         "team": list(project.team.order_by("username")),
         "can_work": can(user, Action.WORK, project),
+        "can_administer": can(user, Action.ADMINISTER, project),
         "start_form": start_form,
     }
 

@@ -55,6 +55,6 @@ def _run(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("metrics", "0001_delivery_events")]
+    dependencies = [("metrics", "0002_ingest_tokens_and_hooks")]
 
     operations = [migrations.RunPython(_run(CREATE), _run(DROP))]
