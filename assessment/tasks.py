@@ -67,21 +67,16 @@ def refresh_expired_evidence() -> int:
     return scoring.refresh_after_expiry()
 
 
-@shared_task(
-    bind=True,
-    name="assessment.deliver_webhook",
-    queue="default",
-    # The database counts attempts and stops at its cap; this cap only bounds one chain of retries.
-    max_retries=webhook_delivery.MAX_ATTEMPTS,
-    soft_time_limit=30,
-    time_limit=40,
-)
-def deliver_webhook(self, delivery_id: int) -> None:
+@shared_task(name="assessment.deliver_webhook", queue="default", soft_time_limit=30, time_limit=40)
+def deliver_webhook(delivery_id: int) -> None:
     """One attempt at a webhook delivery; safe to run twice (a delivered one is never sent again)."""
     try:
         webhook_delivery.deliver_now(delivery_id=delivery_id)
     except webhook_delivery.RetryLater as later:
-        raise self.retry(countdown=later.delay) from None
+        # The database counts the attempts and stops at its cap. A new message rather than self.retry(): run
+        # eagerly (the embedded default) a retry raises through the caller, while this runs the next attempt
+        # at once. When the broker is down the delivery waits, pending, for the sweeper.
+        deliver_webhook.apply_async((delivery_id,), countdown=later.delay)
 
 
 @shared_task(name="assessment.sweep_webhook_deliveries", queue="default")
