@@ -10,6 +10,8 @@ RECENT_DELIVERIES = 5
 def subscriptions(organisation: Organisation) -> QuerySet[WebhookSubscription]:
     """The organisation's subscriptions, each with its latest deliveries as `recent_deliveries` (two queries)."""
     recent = WebhookDelivery.objects.order_by("-created_at", "-pk")[:RECENT_DELIVERIES]
-    return organisation.webhook_subscriptions.prefetch_related(
-        Prefetch("deliveries", queryset=recent, to_attr="recent_deliveries")
-    ).order_by("created_at", "pk")
+    return (
+        organisation.webhook_subscriptions.select_related("created_by")
+        .prefetch_related(Prefetch("deliveries", queryset=recent, to_attr="recent_deliveries"))
+        .order_by("created_at", "pk")
+    )

@@ -81,7 +81,7 @@ def make_receiver():
         receiver = Receiver()
         server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(receiver))
         server.daemon_threads = True
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         servers.append(server)
         receiver.url = f"http://127.0.0.1:{server.server_address[1]}/hooks/levels"
         return receiver
