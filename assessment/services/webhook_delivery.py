@@ -14,10 +14,10 @@ import json
 import time
 
 from django.conf import settings
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone, translation
 
-from assessment.models import DeliveryStatus, WebhookDelivery
+from assessment.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from assessment.webhook_http import post, signature
 from assessment.webhook_targets import TargetRefused, TargetUnresolved, resolve_target
 
@@ -67,7 +67,10 @@ def claim(delivery_id: int) -> WebhookDelivery | None:
     claimable = Q(status=DeliveryStatus.PENDING) | Q(
         status=DeliveryStatus.SENDING, claimed_at__lt=now - datetime.timedelta(seconds=STALE_CLAIM_SECONDS)
     )
-    claimed = WebhookDelivery.objects.filter(claimable, pk=delivery_id, subscription__is_active=True).update(
+    # Exists, not subscription__is_active: a join would turn this into "id IN (SELECT …)", whose status test
+    # PostgreSQL does not check again once a concurrent claim commits, so two copies could both take the row.
+    active = Exists(WebhookSubscription.objects.filter(pk=OuterRef("subscription_id"), is_active=True))
+    claimed = WebhookDelivery.objects.filter(claimable, active, pk=delivery_id).update(
         status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, claimed_at=now, last_attempt_at=now
     )
     if not claimed:

@@ -220,3 +220,36 @@ def test_the_connection_goes_to_the_checked_address_with_the_name_in_the_host_he
     assert delivery.status == DeliveryStatus.DELIVERED
     # Resolved once to check the test event and once for the attempt, which connected to that very address.
     assert resolved == ["hooks.example.test", "hooks.example.test"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_copies_of_the_task_at_once_send_one_request(subscription, receiver):
+    """Two workers given the same delivery at the same moment (a redelivered message): one claim wins."""
+    import threading
+
+    from django.db import connection
+
+    from assessment.services.webhooks import _create_deliveries
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks between connections: PostgreSQL only (SQLite serialises the whole database)")
+    receiver.delays = [0.5]
+    [delivery] = _create_deliveries([subscription], event="ping", payload={"event": "ping"})
+    start = threading.Barrier(2)
+
+    def attempt():
+        start.wait()
+        try:
+            webhook_delivery.deliver_now(delivery_id=delivery.pk)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=attempt) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+
+    assert len(receiver.received) == 1
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.DELIVERED and delivery.attempts == 1
