@@ -11,7 +11,15 @@ from django.db.models.functions import JSONObject
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from assessment.models import Assessment, Evidence, MaturityModel, Membership, Organisation, Project
+from assessment.models import (
+    Assessment,
+    Evidence,
+    MaturityModel,
+    Membership,
+    Organisation,
+    Project,
+    WebhookSubscription,
+)
 
 
 class Action:
@@ -146,6 +154,19 @@ def access_evidence(user, evidence_id, *, action: str = Action.VIEW) -> Evidence
         evidence.assessment.project if evidence else None,
     )
     return evidence
+
+
+def access_webhook_subscription(
+    user, slug: str, subscription_id, *, action: str = Action.ADMINISTER
+) -> WebhookSubscription:
+    """A webhook subscription of the organisation named in the URL: its admins only (it holds the signing secret)."""
+    subscription = (
+        WebhookSubscription.objects.select_related("organisation")
+        .filter(pk=_as_id(subscription_id), organisation__slug=slug)
+        .first()
+    )
+    _check(user, subscription and membership_of(user, subscription.organisation_id), action)
+    return subscription
 
 
 def visible_projects(user) -> QuerySet[Project]:

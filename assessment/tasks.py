@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import DatabaseError
 
 from assessment.models import Assessment
-from assessment.services import catalog, levels, notifications, scoring
+from assessment.services import catalog, levels, notifications, scoring, webhook_delivery
 
 
 @shared_task(name="assessment.run_catalog_import", queue="default")
@@ -65,3 +65,24 @@ def send_notification_emails(notification_ids: list[int]) -> int:
 def refresh_expired_evidence() -> int:
     """Evidence that expired stops supporting its criteria: their verdicts and levels are read again."""
     return scoring.refresh_after_expiry()
+
+
+@shared_task(name="assessment.deliver_webhook", queue="default", soft_time_limit=30, time_limit=40)
+def deliver_webhook(delivery_id: int) -> None:
+    """One attempt at a webhook delivery; safe to run twice (a delivered one is never sent again)."""
+    try:
+        webhook_delivery.deliver_now(delivery_id=delivery_id)
+    except webhook_delivery.RetryLater as later:
+        # The database counts the attempts and stops at its cap. A new message rather than self.retry(): run
+        # eagerly (the embedded default) a retry raises through the caller, while this runs the next attempt
+        # at once. When the broker is down the delivery waits, pending, for the sweeper.
+        deliver_webhook.apply_async((delivery_id,), countdown=later.delay)
+
+
+@shared_task(name="assessment.sweep_webhook_deliveries", queue="default")
+def sweep_webhook_deliveries() -> int:
+    """Re-enqueues deliveries whose message was lost (e.g. the broker was down when the level changed)."""
+    delivery_ids = list(webhook_delivery.deliveries_due().values_list("pk", flat=True)[:500])
+    for delivery_id in delivery_ids:
+        deliver_webhook.delay(delivery_id)
+    return len(delivery_ids)

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from assessment.views import assessments, audit, catalog, evidence, notifications, organisation, pages, review
+from assessment.views import (
+    assessments,
+    audit,
+    catalog,
+    evidence,
+    notifications,
+    organisation,
+    pages,
+    review,
+    webhooks,
+)
 
 # Each block belongs to one feature; keep edits inside your block.
 urlpatterns = [
@@ -71,4 +81,20 @@ urlpatterns = [
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/read/", notifications.notification_read_all, name="notifications-read"),
     path("notifications/<int:notification_id>/open/", notifications.notification_open, name="notification-open"),
+    # outbound webhooks (organisation admins)
+    path("orgs/<slug:slug>/webhooks/", webhooks.webhook_list, name="organisation-webhooks"),
+    path("orgs/<slug:slug>/webhooks/add/", webhooks.webhook_add, name="organisation-webhook-add"),
+    path(
+        "orgs/<slug:slug>/webhooks/<int:subscription_id>/active/",
+        webhooks.webhook_active,
+        name="organisation-webhook-active",
+    ),
+    path(
+        "orgs/<slug:slug>/webhooks/<int:subscription_id>/test/", webhooks.webhook_test, name="organisation-webhook-test"
+    ),
+    path(
+        "orgs/<slug:slug>/webhooks/<int:subscription_id>/delete/",
+        webhooks.webhook_delete,
+        name="organisation-webhook-delete",
+    ),
 ]

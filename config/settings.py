@@ -216,11 +216,15 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-expired-evidence": {"task": "assessment.refresh_expired_evidence", "schedule": 6 * 3600.0},
     "forget-old-webhook-deliveries": {"task": "metrics.forget_old_deliveries", "schedule": 3600.0},
     "snapshot-delivery-metrics": {"task": "metrics.snapshot_every_project", "schedule": 24 * 3600.0},
+    "sweep-webhook-deliveries": {"task": "assessment.sweep_webhook_deliveries", "schedule": 60.0},
 }
 # Evidence pending longer than this is re-enqueued; a reading older than the stale limit was abandoned.
 EVIDENCE_PENDING_GRACE_SECONDS = env_int("EVIDENCE_PENDING_GRACE_SECONDS", 120)
 EVIDENCE_SCORING_STALE_SECONDS = env_int("EVIDENCE_SCORING_STALE_SECONDS", 300)
 SCORING_TIME_LIMIT_SECONDS = env_int("SCORING_TIME_LIMIT_SECONDS", 120, minimum=2)
+# Outbound webhooks: internal targets (loopback, private, link-local) only where every admin is trusted with them.
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5, minimum=1)
 # Redelivery of unacknowledged tasks after a lost worker; longer than the longest task.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 600, minimum=1)}
 

@@ -12,8 +12,16 @@ from assessment.models.catalog import (
 from assessment.models.evidence import Evidence, EvidenceLink, EvidenceSource, ScoringStatus, Verdict, VerdictValue
 from assessment.models.review import Decision, DecisionValue, Notification
 from assessment.models.tenancy import Membership, Organisation, Project, Role
+from assessment.models.webhooks import (
+    PING_EVENT,
+    DeliveryStatus,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookSubscription,
+)
 
 __all__ = [
+    "PING_EVENT",
     "Answer",
     "AnswerValue",
     "Assessment",
@@ -23,6 +31,7 @@ __all__ = [
     "Criterion",
     "Decision",
     "DecisionValue",
+    "DeliveryStatus",
     "Evidence",
     "EvidenceLink",
     "EvidenceSource",
@@ -40,4 +49,7 @@ __all__ = [
     "SubItem",
     "Verdict",
     "VerdictValue",
+    "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookSubscription",
 ]

@@ -1,9 +1,17 @@
-"""Stored levels: recomputed after each scoring and answer change, kept on the assessment for fast reading."""
+"""Stored levels: recomputed after each scoring and answer change, kept on the assessment for fast reading.
 
+A part or sub-domain level that differs from the one stored before raises a level.changed webhook event.
+The first computation compares with level "0" everywhere (what an assessment holds before anything is met), so
+a new assessment raises nothing until some level is reached, and one whose answers came before its first
+computation (a bulk upload, a successor) reports what it reached.
+"""
+
+from django.db import transaction
 from django.utils import timezone
 
 from assessment.models import Assessment
 from assessment.selectors.levels import AssessmentLevels, catalog_scope, confirmed_levels, provisional_levels
+from assessment.services import webhooks
 
 
 def levels_as_data(levels: AssessmentLevels) -> dict:
@@ -34,8 +42,34 @@ def levels_as_data(levels: AssessmentLevels) -> dict:
     }
 
 
+NO_LEVEL = "0"
+REPORTED_SCOPES = (("part", "parts"), ("subdomain", "subdomains"))
+
+
+def level_changes(before: dict, after: dict) -> list[dict]:
+    """Parts and sub-domains whose level differs between two stored levels, both readings, in the order of
+    `after` (catalogue order; PostgreSQL does not keep a stored object's key order). Missing means "0"."""
+    changes = []
+    for reading in ("provisional", "confirmed"):
+        for scope, key in REPORTED_SCOPES:
+            old = (before.get(reading) or {}).get(key) or {}
+            for code, row in ((after.get(reading) or {}).get(key) or {}).items():
+                was = (old.get(code) or {}).get("level", NO_LEVEL)
+                if was != row["level"]:
+                    change = {"reading": reading, "scope": scope, "code": code, "before": was, "after": row["level"]}
+                    changes.append(change)
+    return changes
+
+
+@transaction.atomic
 def refresh_stored_levels(assessment: Assessment) -> dict:
-    """Recomputes both readings and stores them."""
+    """Recomputes both readings and stores them; reports changed part and sub-domain levels to webhooks."""
+    # Under the row lock refreshes of one assessment take turns: each computes from what the previous one
+    # committed and compares with what it stored, so a change is reported once and never by a stale reading.
+    previous = Assessment.objects.select_for_update().filter(pk=assessment.pk).values_list("stored_levels", flat=True)
+    previous = next(iter(previous), None)
+    if previous is None:
+        return {}  # deleted meanwhile
     scope = catalog_scope(assessment)
     stored = {
         "provisional": levels_as_data(provisional_levels(assessment, scope=scope)),
@@ -44,4 +78,7 @@ def refresh_stored_levels(assessment: Assessment) -> dict:
     }
     Assessment.objects.filter(pk=assessment.pk).update(stored_levels=stored)
     assessment.stored_levels = stored
+    changes = level_changes(previous, stored)
+    if changes:
+        webhooks.raise_level_changed(assessment=assessment, changes=changes, occurred_at=stored["computed_at"])
     return stored
