@@ -221,8 +221,10 @@ def missing_answers(assessment: Assessment) -> list[str]:
 
 def submit_assessment(*, assessment: Assessment, actor) -> Assessment:
     """Hands the assessment to the assessors once every criterion up to the target level is answered."""
-    from assessment.services.lifecycle import transition
+    from assessment.services.lifecycle import MOVES, refusal, transition
 
     if assessment.state == AssessmentState.SUBMITTED:
-        raise RuleViolation(_("This assessment is already submitted."), field="state")
+        # Said plainly, followed by what is possible now (as every refused move does).
+        message = _("This assessment is already submitted.") + " " + refusal(assessment, MOVES["submit"]).message
+        raise RuleViolation(message, field="state")
     return transition(assessment=assessment, move_name="submit", actor=actor)
