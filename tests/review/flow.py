@@ -1,6 +1,6 @@
 """Driving an assessment through its lifecycle with the real services, as the people involved would."""
 
-from assessment.models import Assessment, AssessmentState, Criterion
+from assessment.models import Assessment, AssessmentState, Criterion, Verdict
 from assessment.services import lifecycle, review
 from assessment.services.assessments import AnswerInput, required_criteria, save_answers
 
@@ -71,3 +71,12 @@ def drive(assessment: Assessment, state: str, *, team, assessor, orgadmin) -> As
     if state == AssessmentState.PUBLISHED:
         move(assessment, "publish", assessor)
     return fresh(assessment)
+
+
+def set_verdict(assessment: Assessment, code: str, value: str) -> None:
+    """An automatic verdict as scoring would leave it (scoring itself is tested in tests/scoring)."""
+    Verdict.objects.update_or_create(
+        assessment=assessment,
+        criterion=criterion(assessment, code),
+        defaults={"value": value, "explanation_en": f"checks say {value}", "explanation_zh": f"检查：{value}"},
+    )

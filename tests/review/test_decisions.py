@@ -3,11 +3,11 @@
 import pytest
 from rest_framework.test import APIClient
 
-from assessment.models import AssessmentState, Decision, Verdict
+from assessment.models import AssessmentState, Decision
 from assessment.services import lifecycle
 from assessment.services.evidence import add_evidence
 from tests.api.error_shape import assert_error_shape
-from tests.review.flow import answer_codes, answer_required, criterion, fresh, move, required_codes
+from tests.review.flow import answer_codes, answer_required, fresh, move, required_codes, set_verdict
 
 pytestmark = pytest.mark.django_db
 
@@ -152,13 +152,7 @@ def test_rejecting_or_asking_needs_a_comment(to_state, assessor, value):
 @pytest.mark.parametrize(("verdict", "value"), [("met", "rejected"), ("not_met", "accepted")])
 def test_going_against_the_automatic_verdict_needs_a_reason(to_state, assessor, verdict, value):
     assessment = to_state("in_review")
-    Verdict.objects.create(
-        assessment=assessment,
-        criterion=criterion(assessment, OTHER),
-        value=verdict,
-        explanation_en="checks",
-        explanation_zh="检查",
-    )
+    set_verdict(assessment, OTHER, verdict)
     item = {"criterion": OTHER, "decision": value, "comment": "Looked at it."}
     assert_error_shape(decide(assessor, assessment, item, status=400), 400, "0.override_reason")
 
@@ -169,9 +163,7 @@ def test_going_against_the_automatic_verdict_needs_a_reason(to_state, assessor, 
 
 def test_agreeing_with_the_verdict_needs_no_reason(to_state, assessor):
     assessment = to_state("in_review")
-    Verdict.objects.create(
-        assessment=assessment, criterion=criterion(assessment, OTHER), value="met", explanation_en="e", explanation_zh="e"
-    )
+    set_verdict(assessment, OTHER, "met")
     decide(assessor, assessment, {"criterion": OTHER, "decision": "accepted"})
 
 
@@ -179,9 +171,7 @@ def test_accept_verified_accepts_exactly_what_it_counted(to_state, assessor):
     assessment = to_state("in_review")
     codes = required_codes(assessment)[:3]
     for code in codes:
-        Verdict.objects.create(
-            assessment=assessment, criterion=criterion(assessment, code), value="met", explanation_en="e", explanation_zh="e"
-        )
+        set_verdict(assessment, code, "met")
     client = api(assessor)
     count = client.get(f"/api/v1/assessments/{assessment.pk}/decisions/accept-verified/").json()
     assert count == {"count": 3, "criteria": count["criteria"]} and sorted(count["criteria"]) == sorted(codes)
@@ -203,9 +193,7 @@ def test_html_bulk_accept_confirms_how_many_then_accepts_them(client, to_state, 
     assessment = to_state("in_review")
     codes = required_codes(assessment)[:2]
     for code in codes:
-        Verdict.objects.create(
-            assessment=assessment, criterion=criterion(assessment, code), value="met", explanation_en="e", explanation_zh="e"
-        )
+        set_verdict(assessment, code, "met")
     client.force_login(assessor)
     confirm = client.get(f"/assessments/{assessment.pk}/review/accept-verified/", headers={"accept-language": "en"})
     assert confirm.status_code == 200 and all(code in confirm.content.decode() for code in codes)
