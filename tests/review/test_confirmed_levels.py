@@ -14,8 +14,8 @@ A, R, Q = "accepted", "rejected", "info_requested"
 
 
 @pytest.fixture
-def answered(assessment, team, assessor, orgadmin):
-    """The target-3 assessment, every criterion answered met, in review by `assessor`."""
+def answered(assessment, team):
+    """The target-3 assessment with every criterion up to the target answered met by the team."""
     answer_required(assessment, team)
     return assessment
 
