@@ -85,13 +85,7 @@ def test_nothing_changed_in_the_database_afterwards_alters_the_published_result(
     Answer.objects.filter(assessment=published).update(value="not_met", comment="changed behind the app's back")
     Decision.objects.filter(assessment=published).update(value="rejected")
     Decision.objects.filter(assessment=published, criterion__code=REJECTED).update(value="accepted")
-    Verdict.objects.create(
-        assessment=published,
-        criterion=criterion(published, ASKED),
-        value="not_met",
-        explanation_en="x",
-        explanation_zh="x",
-    )
+    set_verdict(published, ASKED, "not_met")
     Evidence.objects.filter(assessment=published).update(
         sha256="0" * 64, expires_on="2000-01-01", effective_on="2000-01-01"
     )
