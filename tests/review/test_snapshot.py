@@ -77,7 +77,18 @@ def test_the_snapshot_holds_levels_decisions_evidence_digests_and_the_model(publ
     assert snapshot["levels"]["provisional"]["parts"]["cd"]["level"] == "1"
 
 
-def test_nothing_changed_in_the_database_afterwards_alters_the_published_result(published, manager):
+@pytest.fixture
+def catalogue_read_afresh():
+    """The catalogue as a new process would read it, during the test and again after its rollback (the cache
+    would otherwise keep this test's edits for the next tests)."""
+    catalog_selectors._model_catalog.cache_clear()
+    yield catalog_selectors._model_catalog.cache_clear
+    catalog_selectors._model_catalog.cache_clear()
+
+
+def test_nothing_changed_in_the_database_afterwards_alters_the_published_result(
+    published, manager, catalogue_read_afresh
+):
     client = api(manager)
     before = readings(client, published)
     assert before["levels"]["confirmed"]["gap"], "the rejected criterion shows in the confirmed gap"
@@ -92,7 +103,7 @@ def test_nothing_changed_in_the_database_afterwards_alters_the_published_result(
     EvidenceLink.objects.filter(evidence__assessment=published).delete()
     Criterion.objects.filter(model=published.model, code=ASKED).update(text_en="Rewritten", checks=[{"fact": "x"}])
     MaturityModel.objects.filter(pk=published.model_id).update(rollup="median")
-    catalog_selectors._model_catalog.cache_clear()  # as a new process would read the catalogue
+    catalogue_read_afresh()
 
     assert readings(client, published) == before
 
