@@ -43,8 +43,8 @@ CASES = [
     # the team's work
     ("answer", "html", "draft", "team", "post", "/assessments/{a}/answers/" + ASKED + "/", {"answer": "met"},
      "answer.changed", ASKED, {"value": "partly"}, {"value": "met"}),
-    ("answer", "api", "draft", "team", "post", "/api/v1/assessments/{a}/answers/", [{"criterion": ASKED, "answer": "met"}],
-     "answer.changed", ASKED, {"value": "partly"}, {"value": "met"}),
+    ("answer", "api", "draft", "team", "post", "/api/v1/assessments/{a}/answers/",
+     [{"criterion": ASKED, "answer": "met"}], "answer.changed", ASKED, {"value": "partly"}, {"value": "met"}),
     ("evidence-add", "html", "draft", "team", "post", "/assessments/{a}/evidence/", {"criterion": ASKED, "note": "CI"},
      "evidence.added", "CI", None, {"id": ANY, "sha256": ANY, "criteria": [ASKED]}),
     ("evidence-add", "api", "draft", "team", "post", "/api/v1/assessments/{a}/evidence/",
