@@ -35,7 +35,8 @@ def _flatten(errors, prefix: str = "") -> dict[str, list[str]]:
 
 def _rule_violation_response(exc: RuleViolation) -> Response:
     set_rollback()
-    is_about_state = bool({"state", "version"} & exc.errors.keys())
+    # By its field, also within a bulk write ("2.version" is the third item's stale version).
+    is_about_state = bool({"state", "version"} & {field.rsplit(".", 1)[-1] for field in exc.errors})
     return Response(
         {"detail": str(exc.message), "errors": {field: [str(m) for m in msgs] for field, msgs in exc.errors.items()}},
         status=status.HTTP_409_CONFLICT if is_about_state else status.HTTP_400_BAD_REQUEST,

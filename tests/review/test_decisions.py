@@ -208,3 +208,22 @@ def test_html_bulk_accept_confirms_how_many_then_accepts_them(client, to_state, 
     assert "Accepted 2 criteria." in done.content.decode()
     accepted = Decision.objects.filter(assessment=assessment, value="accepted", is_current=True)
     assert sorted(accepted.values_list("criterion__code", flat=True)) == sorted(codes)
+
+
+def test_a_stale_version_is_a_conflict_over_the_api_and_a_message_in_html(client, to_state, assessor):
+    assessment = to_state("in_review")
+    decide(assessor, assessment, {"criterion": OTHER, "decision": "accepted", "version": 0})
+
+    stale = decide(
+        assessor, assessment, {"criterion": OTHER, "decision": "rejected", "comment": "No.", "version": 0}, status=409
+    )
+    assert_error_shape(stale, 409, "0.version")
+    client.force_login(assessor)
+    page = client.post(
+        f"/assessments/{assessment.pk}/review/{OTHER}/",
+        {"decision": "rejected", "comment": "No.", "version": "0"},
+        headers={"hx-request": "true", "accept-language": "en"},
+    )
+    assert page.status_code == 422 and "decided on" in page.content.decode()
+    decision = Decision.objects.get(assessment=assessment, criterion__code=OTHER)
+    assert (decision.value, decision.version) == ("accepted", 1)
