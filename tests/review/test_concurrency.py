@@ -1,5 +1,6 @@
 """Concurrent decisions on one criterion: no lost update, no 500 (PostgreSQL, real connections in threads)."""
 
+import itertools
 import threading
 
 import pytest
@@ -95,7 +96,7 @@ def test_without_a_version_both_apply_in_order_and_the_trail_chains(to_state, as
         )
         assert len(entries) == seen + 2
         assert entries[0].before is None
-        for earlier, later in zip(entries, entries[1:], strict=False):
+        for earlier, later in itertools.pairwise(entries):
             assert later.before == earlier.after  # nothing overwritten unseen
         assert [entry.after["version"] for entry in entries] == list(range(1, seen + 3))
         assert entries[-1].after["comment"] == decision.comment
