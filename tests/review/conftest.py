@@ -1,6 +1,7 @@
 """Review fixtures: a second assessor, a person with two roles, and assessments driven into each state."""
 
 import pytest
+from rest_framework.test import APIClient
 
 from assessment.models import Membership
 from assessment.services.assessments import start_assessment
@@ -39,3 +40,15 @@ def to_state(small, team, assessor, orgadmin):
         return drive(small, state, team=team, assessor=assessor, orgadmin=orgadmin)
 
     return driven
+
+
+@pytest.fixture
+def api_as():
+    """api_as(user): an API client acting as that person, asking for English messages."""
+
+    def client_for(user) -> APIClient:
+        client = APIClient(headers={"accept-language": "en"})
+        client.force_authenticate(user)
+        return client
+
+    return client_for
