@@ -1,6 +1,6 @@
 """The audit trail and the person's notifications over the API (read-only, apart from marking as read)."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
@@ -87,7 +87,10 @@ class NotificationReadView(APIView):
     @extend_schema(
         operation_id="notifications_mark_read",
         request=ReadInput,
-        responses={200: serializers.DictField(child=serializers.IntegerField()), **error_responses(400)},
+        responses={
+            200: inline_serializer("MarkedRead", {"marked_read": serializers.IntegerField()}),
+            **error_responses(400),
+        },
     )
     def post(self, request):
         payload = self.ReadInput(data=body_or_empty(request))

@@ -5,6 +5,7 @@ The same services and access functions as the HTML pages, so the same rules and 
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -287,7 +288,7 @@ class SnapshotView(APIView):
     @extend_schema(
         operation_id="assessments_snapshot",
         description="The frozen result of a published assessment: levels, decisions, evidence digests, model.",
-        responses={200: serializers.JSONField(), **error_responses(404, 409)},
+        responses={200: OpenApiTypes.OBJECT, **error_responses(404, 409)},
     )
     def get(self, request, assessment_id: int):
         assessment = access_assessment(request.user, assessment_id)
