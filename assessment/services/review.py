@@ -97,6 +97,8 @@ def _problems(item: DecisionInput, verdict: str) -> dict[str, str]:
 @transaction.atomic
 def decide(*, assessment: Assessment, item: DecisionInput, actor) -> Decision:
     """Records the assessor's decision on one criterion; the previous one is kept in the audit trail."""
+    # The state as it is now, held until the commit: a move (e.g. completing the review) cannot slip in between.
+    assessment = Assessment.objects.select_for_update().select_related("project", "organisation").get(pk=assessment.pk)
     _ensure_reviewer(assessment, actor)
     if item.criterion.model_id != assessment.model_id:
         raise RuleViolation(

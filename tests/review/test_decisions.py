@@ -227,3 +227,25 @@ def test_a_stale_version_is_a_conflict_over_the_api_and_a_message_in_html(client
     assert page.status_code == 422 and "decided on" in page.content.decode()
     decision = Decision.objects.get(assessment=assessment, criterion__code=OTHER)
     assert (decision.value, decision.version) == ("accepted", 1)
+
+
+@pytest.mark.parametrize("later", ["complete_review", "request_changes"])
+def test_a_decision_read_before_the_assessment_moved_on_is_refused(to_state, assessor, later):
+    """A request that read the assessment in review, then decides after another request moved it on."""
+    from assessment.exceptions import RuleViolation
+    from assessment.services import review
+    from tests.review.flow import ASKED, criterion, decide_codes
+
+    assessment = to_state("in_review")
+    seen = fresh(assessment)
+    decisions = {ASKED: "info_requested"} if later == "request_changes" else {}
+    decide_codes(assessment, assessor, dict.fromkeys(required_codes(assessment), "accepted") | decisions)
+    move(assessment, later, assessor)
+
+    with pytest.raises(RuleViolation, match="Decisions are taken while the assessment is in review"):
+        review.decide(
+            assessment=seen,
+            item=review.DecisionInput(criterion(assessment, OTHER), "rejected", "Too late."),
+            actor=assessor,
+        )
+    assert Decision.objects.get(assessment=assessment, criterion__code=OTHER).value == "accepted"
