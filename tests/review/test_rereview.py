@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from assessment.models import AssessmentState, AuditEntry, Criterion, Decision
@@ -138,3 +139,24 @@ def test_the_team_sees_the_request_at_the_criterion_and_can_reply_there(client, 
 
     assert replied.status_code == 200 and "See the wiki page." in replied.content.decode()
     assert Decision.objects.get(assessment=sent_back, criterion__code=ASKED).reply == "See the wiki page."
+
+
+def test_a_team_change_read_before_the_resubmission_is_refused(sent_back, team):
+    """A request that read the assessment while the team could edit, then writes after it was resubmitted."""
+    from assessment.exceptions import RuleViolation
+    from assessment.services.assessments import AnswerInput, save_answers
+
+    seen = fresh(sent_back)
+    move(sent_back, "submit", team)
+    before = current(sent_back)
+
+    attempts = [
+        lambda: save_answers(assessment=seen, items=[AnswerInput(CHANGED, "not_met")], actor=team),
+        lambda: add_evidence(assessment=seen, actor=team, criteria_codes=[NEW_EVIDENCE], note="late"),
+        lambda: reply_to_request(assessment=seen, criterion=criterion(seen, ASKED), reply="late", actor=team),
+    ]
+    for attempt in attempts:
+        with translation.override("en"), pytest.raises(RuleViolation, match="can no longer be changed by the team"):
+            attempt()
+    assert current(sent_back) == before
+    assert fresh(sent_back).state == AssessmentState.SUBMITTED
