@@ -61,7 +61,7 @@ def start_assessment(
 def ensure_team_editable(assessment: Assessment) -> None:
     """Refuses unless the team may edit now. The state is read afresh and, within the caller's transaction, held
     until its commit, so a submission cannot slip in between this check and the write."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         locked = Assessment.objects.select_for_update().filter(pk=assessment.pk)
         assessment.state = locked.values_list("state", flat=True).get()
     if not assessment.is_team_editable:

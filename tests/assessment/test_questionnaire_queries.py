@@ -37,4 +37,6 @@ def test_saving_an_answer_costs_a_fixed_number_of_queries(client, caict):
     first = queries(client, "post", url, data={"answer": "partly"}, headers={"hx-request": "true"})
     other = reverse("answer-save", args=(assessment.pk, "cd.tm.auto.execution@3"))
     second = queries(client, "post", other, data={"answer": "not_met"}, headers={"hx-request": "true"})
-    assert first == second <= 12, (first, second)  # the parts in scope are in memory: no query for them
+    # The parts in scope are in memory: no query for them. One query re-reads the state under a lock (a submission
+    # cannot slip in between the check and the write).
+    assert first == second <= 13, (first, second)

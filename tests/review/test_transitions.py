@@ -198,7 +198,7 @@ def test_an_unassigned_submission_is_taken_on_by_the_first_assessor_who_starts_i
         ("in_review", "complete_review", "decisions", "still await a decision"),
     ],
 )
-def test_preconditions_are_explained(small, to_state, team, assessor, state, move_name, field, needs):
+def test_preconditions_are_explained(to_state, team, assessor, state, move_name, field, needs):
     assessment = to_state(state)
     if state == "draft":
         user, path = team, "submit"
