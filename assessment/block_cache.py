@@ -8,7 +8,8 @@ questionnaire page's cost. A block is stored under a key made of everything it s
   save sets a new one), the automatic verdict (with when it was computed) and each shown piece of evidence
   (id, content digest, uploader's name, reading status and when it changed; evidence is otherwise never
   edited, and removed evidence is not shown). Any change of data therefore changes the key;
-- how it is shown: language, time zone, whether the viewer may edit, and the URL prefixes;
+- how it is shown: language, time zone, today's date (evidence is flagged as expiring or expired by it),
+  whether the viewer may edit, and the URL prefixes;
 - the browser session's CSRF secret, because the forms carry a CSRF token. A block is therefore only ever
   reused for the browser session it was rendered for (Django rotates the secret at sign-in), so no person sees
   a block rendered for another, whatever the data says.
@@ -42,6 +43,7 @@ def _shown(request, assessment, *, editable: bool, urls: dict) -> tuple:
         request.META["CSRF_COOKIE"],
         translation.get_language(),
         timezone.get_current_timezone_name(),
+        timezone.localdate(),  # evidence expiry is flagged by today's date (Evidence.expiry_status)
         editable,
         tuple(urls.values()),
         assessment.pk,

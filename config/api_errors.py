@@ -7,7 +7,9 @@ A business rule's refusal (assessment.exceptions.RuleViolation) is a 409 when it
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -35,7 +37,8 @@ def _flatten(errors, prefix: str = "") -> dict[str, list[str]]:
 
 def _rule_violation_response(exc: RuleViolation) -> Response:
     set_rollback()
-    is_about_state = bool({"state", "version"} & exc.errors.keys())
+    # By its field, also within a bulk write ("2.version" is the third item's stale version).
+    is_about_state = bool({"state", "version"} & {field.rsplit(".", 1)[-1] for field in exc.errors})
     return Response(
         {"detail": str(exc.message), "errors": {field: [str(m) for m in msgs] for field, msgs in exc.errors.items()}},
         status=status.HTTP_409_CONFLICT if is_about_state else status.HTTP_400_BAD_REQUEST,
@@ -69,3 +72,10 @@ def handle_api_exception(exc, context):
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
         response.data = {"detail": str(detail), "errors": {}}
     return response
+
+
+def not_found(request, exception):
+    """Django's 404 (no URL matched): the API's error shape under /api/, the site's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found."), "errors": {}}, status=404)
+    return defaults.page_not_found(request, exception)

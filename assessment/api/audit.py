@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from assessment.access import access_assessment
 from assessment.api.pagination import CappedLimitOffsetPagination
 from assessment.api.parsers import JSONParser
+from assessment.api.review import body_or_empty
 from assessment.api.schema import error_responses
 from assessment.models import AuditEntry, Notification
 from assessment.selectors.audit import KINDS, AuditFilter, audit_entries
@@ -92,7 +93,7 @@ class NotificationReadView(APIView):
         },
     )
     def post(self, request):
-        payload = self.ReadInput(data=request.data or {})
+        payload = self.ReadInput(data=body_or_empty(request))
         payload.is_valid(raise_exception=True)
         count = notifications.mark_read(user=request.user, notification_ids=payload.validated_data.get("ids"))
         return Response({"marked_read": count})

@@ -1,5 +1,7 @@
 """Levels of an assessment: per sub-item, sub-domain and part, with the gap to the target level."""
 
+from collections import Counter
+
 from django.db.models import Count
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -8,7 +10,7 @@ from rest_framework.views import APIView
 
 from assessment.access import access_assessment
 from assessment.api.schema import error_responses
-from assessment.models import Answer, Assessment, EvidenceLink
+from assessment.models import Answer, Assessment, AssessmentState, EvidenceLink
 from assessment.selectors.levels import (
     AssessmentLevels,
     GroupLevel,
@@ -93,14 +95,18 @@ def _group(group: GroupLevel) -> dict:
 
 
 def _gap(assessment: Assessment, levels: AssessmentLevels) -> list[dict]:
-    """Sub-items below target with each blocking criterion's answer and evidence count (two queries)."""
-    answers = dict(Answer.objects.filter(assessment=assessment).values_list("criterion__code", "value"))
-    evidence = dict(
-        EvidenceLink.objects.filter(evidence__assessment=assessment, evidence__removed_at__isnull=True)
-        .values("criterion__code")
-        .annotate(count=Count("pk"))
-        .values_list("criterion__code", "count")
-    )
+    """Sub-items below target with each blocking criterion's answer and evidence count (two queries); a published
+    assessment's from its snapshot, like its levels."""
+    if assessment.state == AssessmentState.PUBLISHED and assessment.snapshot:
+        answers, evidence = _frozen_claims(assessment)
+    else:
+        answers = dict(Answer.objects.filter(assessment=assessment).values_list("criterion__code", "value"))
+        evidence = dict(
+            EvidenceLink.objects.filter(evidence__assessment=assessment, evidence__removed_at__isnull=True)
+            .values("criterion__code")
+            .annotate(count=Count("pk"))
+            .values_list("criterion__code", "count")
+        )
     return [
         {
             "code": row.subitem.code,
@@ -113,6 +119,15 @@ def _gap(assessment: Assessment, levels: AssessmentLevels) -> list[dict]:
         }
         for row in levels.gaps
     ]
+
+
+def _frozen_claims(assessment: Assessment) -> tuple[dict[str, str], Counter]:
+    """The claims (by criterion code) and evidence counts frozen at publication."""
+    codes = {criterion.pk: criterion.code for criterion in catalog_scope(assessment).criteria}
+    claimed = assessment.snapshot.get("claimed", {})
+    answers = {codes[int(pk)]: value for pk, value in claimed.items() if int(pk) in codes}
+    evidence = Counter(code for item in assessment.snapshot.get("evidence", []) for code in item["criteria"])
+    return answers, evidence
 
 
 def _reading(assessment: Assessment, levels: AssessmentLevels) -> dict:

@@ -23,6 +23,12 @@ from assessment.services import lifecycle, publication, review
 MAX_DECISIONS_PER_REQUEST = 1000
 
 
+def body_or_empty(request):
+    """The request's data, {} when there is no body; any other empty value (e.g. []) is kept, to be refused."""
+    data = request.data
+    return {} if isinstance(data, dict) and not data else data
+
+
 class MoveInput(serializers.Serializer):
     comment = serializers.CharField(max_length=5000, allow_blank=True, default="")
 
@@ -40,7 +46,7 @@ def _move_view(move_name: str, summary: str):
         )
         def post(self, request, assessment_id: int):
             assessment = access_assessment(request.user, assessment_id)
-            payload = MoveInput(data=request.data or {})
+            payload = MoveInput(data=body_or_empty(request))
             payload.is_valid(raise_exception=True)
             moved = lifecycle.transition(
                 assessment=assessment,

@@ -60,6 +60,11 @@ def start_assessment(
 
 
 def ensure_team_editable(assessment: Assessment) -> None:
+    """Refuses unless the team may edit now. The state is read afresh and, within the caller's transaction, held
+    until its commit, so a submission cannot slip in between this check and the write."""
+    with transaction.atomic(savepoint=False):
+        locked = Assessment.objects.select_for_update().filter(pk=assessment.pk)
+        assessment.state = locked.values_list("state", flat=True).get()
     if not assessment.is_team_editable:
         raise RuleViolation(
             _("This assessment is %(state)s and can no longer be changed by the team.")
@@ -188,7 +193,8 @@ def save_answer(
 ) -> Answer:
     """save_answers for one criterion already looked up (selectors.questionnaire.find_criterion): its scope is
     checked again here, without a query, and problems are reported as save_answers reports them."""
-    ensure_team_editable(assessment)
+    if not assessment.is_team_editable:
+        ensure_team_editable(assessment)  # says why, in the state it is in now
     item = AnswerInput(criterion=criterion.code, value=value, comment=comment, justification=justification)
     errors = (
         {} if is_in_scope(assessment, criterion) else {"criterion": [not_in_scope_message(assessment, item.criterion)]}
@@ -205,12 +211,13 @@ def save_answer(
             editable_states=(AssessmentState.DRAFT,),
         )
         if answer is None:  # submitted meanwhile: say so as the ORM path would
-            ensure_team_editable(Assessment.objects.get(pk=assessment.pk))
+            ensure_team_editable(assessment)
             raise RuleViolation(_("This assessment can no longer be changed by the team."), field="state")
         if answer.was_changed:
             _refresh_levels_later(assessment)
         return answer
     with transaction.atomic():
+        ensure_team_editable(assessment)  # under a lock until the commit: no submission slips in between
         return _upsert_all(assessment, [(criterion, item)], actor)[0]
 
 
@@ -242,8 +249,10 @@ def missing_answers(assessment: Assessment) -> list[str]:
 
 def submit_assessment(*, assessment: Assessment, actor) -> Assessment:
     """Hands the assessment to the assessors once every criterion up to the target level is answered."""
-    from assessment.services.lifecycle import transition
+    from assessment.services.lifecycle import MOVES, refusal, transition
 
     if assessment.state == AssessmentState.SUBMITTED:
-        raise RuleViolation(_("This assessment is already submitted."), field="state")
+        # Said plainly, followed by what is possible now (as every refused move does).
+        message = _("This assessment is already submitted.") + " " + refusal(assessment, MOVES["submit"]).message
+        raise RuleViolation(message, field="state")
     return transition(assessment=assessment, move_name="submit", actor=actor)

@@ -80,7 +80,7 @@ def _may_take(user, assessment: Assessment, move: Move) -> str | None:
     return None
 
 
-def _refusal(assessment: Assessment, move: Move) -> RuleViolation:
+def refusal(assessment: Assessment, move: Move) -> RuleViolation:
     allowed = [
         f"{other.label} ({ROLE_NAMES[other.role]})" for other in MOVES.values() if assessment.state in other.sources
     ]
@@ -105,10 +105,10 @@ def transition(*, assessment: Assessment, move_name: str, actor, comment: str = 
         Assessment.objects.select_for_update().select_related("project", "organisation", "model").get(pk=assessment.pk)
     )
     if assessment.state not in move.sources:
-        raise _refusal(assessment, move)
-    refusal = _may_take(actor, assessment, move)
-    if refusal:
-        raise PermissionDenied(refusal)
+        raise refusal(assessment, move)
+    role_refusal = _may_take(actor, assessment, move)
+    if role_refusal:
+        raise PermissionDenied(role_refusal)
     PRECONDITIONS.get(move.name, _no_precondition)(assessment, actor)
     before = assessment.state
     assessment.state = move.target

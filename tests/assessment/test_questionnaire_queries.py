@@ -37,7 +37,9 @@ def test_saving_an_answer_costs_a_fixed_number_of_queries(client, caict):
     first = queries(client, "post", url, data={"answer": "partly"}, headers={"hx-request": "true"})
     other = reverse("answer-save", args=(assessment.pk, "cd.tm.auto.execution@3"))
     second = queries(client, "post", other, data={"answer": "not_met"}, headers={"hx-request": "true"})
-    assert first == second <= 12, (first, second)  # the parts in scope are in memory: no query for them
+    # The parts in scope are in memory: no query for them. On the ORM path one query re-reads the state under a
+    # lock (a submission cannot slip in between the check and the write).
+    assert first == second <= 13, (first, second)
     if connection.vendor == "postgresql":
         # Session, user, the assessment with the membership, and the one statement that saves, audits and
         # reads back what the levels and progress bars need (services/answer_statement.py).
