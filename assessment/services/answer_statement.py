@@ -31,7 +31,10 @@ WITH editable AS (
 ), saved AS (
     INSERT INTO assessment_answer
         (assessment_id, criterion_id, value, comment, justification, updated_by_id, updated_at)
-    SELECT %(assessment)s, %(criterion)s, %(value)s, %(comment)s, %(justification)s, %(actor)s, %(now)s FROM editable
+    SELECT %(assessment)s, %(criterion)s, %(value)s, %(comment)s, %(justification)s, %(actor)s, %(now)s
+    -- Joining `old` reads (and locks) the previous answer before the upsert changes it: a row this statement
+    -- has already updated would be invisible to the locking read, and the audit's "before" lost.
+    FROM editable LEFT JOIN old ON TRUE
     ON CONFLICT (assessment_id, criterion_id) DO UPDATE
         SET value = EXCLUDED.value, comment = EXCLUDED.comment, justification = EXCLUDED.justification,
             updated_by_id = EXCLUDED.updated_by_id, updated_at = EXCLUDED.updated_at
