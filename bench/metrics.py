@@ -80,16 +80,33 @@ _SEED_SQL = [
 ]
 
 
-def ensure_database() -> None:
+def ensure_database(*, afresh: bool = False) -> None:
     import psycopg2
 
     connection = psycopg2.connect(f"{SERVER}/postgres")
     connection.autocommit = True
     with connection.cursor() as cursor:
+        if afresh:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE])
         if cursor.fetchone() is None:
             cursor.execute(f'CREATE DATABASE "{DATABASE}"')
     connection.close()
+
+
+def migrate() -> None:
+    """Brings the reused database to the current schema; one built by an older, since rewritten migration history
+    cannot be, so it is dropped and built again (the seed then runs once more)."""
+    from django.core.management import call_command
+    from django.db import DatabaseError, connection
+
+    try:
+        call_command("migrate", verbosity=0)
+    except DatabaseError as error:
+        print(f"# the seeded database does not fit the migrations ({error.__class__.__name__}); building it afresh")
+        connection.close()
+        ensure_database(afresh=True)
+        call_command("migrate", verbosity=0)
 
 
 def is_seeded(cursor) -> bool:
@@ -193,9 +210,7 @@ def main() -> int:
     import django
 
     django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    migrate()
     seconds = seed()
     if seconds:
         changes = DEPLOYMENTS * CHANGES_PER_DEPLOYMENT
