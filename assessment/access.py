@@ -8,13 +8,24 @@ from django.db.models import Exists, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from assessment.models import Assessment, Evidence, MaturityModel, Membership, Organisation, Project
+from assessment.models import (
+    Assessment,
+    Evidence,
+    MaturityModel,
+    Membership,
+    Organisation,
+    Project,
+    ReportFile,
+    ShareLink,
+)
+from assessment.models.reports import token_digest
 
 
 class Action:
     VIEW = "view"  # read an organisation's projects, assessments, evidence
     WORK = "work"  # the team's work on a project: start assessments, answer, add and remove evidence
     ADMINISTER = "administer"  # manage members, roles and projects
+    OVERSEE = "oversee"  # managers' (and admins') reading across projects: portfolio, share links
 
 
 def membership_of(user, organisation_id: int, project: Project | None = None) -> Membership | None:
@@ -47,6 +58,8 @@ def _check(user, membership: Membership | None, action: str, project: Project | 
     if action == Action.VIEW:
         return
     if action == Action.ADMINISTER and membership.is_admin:
+        return
+    if action == Action.OVERSEE and (membership.is_manager or membership.is_admin):
         return
     if action == Action.WORK and membership.is_team_member and (project is None or _on_team(user, project)):
         return
@@ -107,6 +120,43 @@ def access_evidence(user, evidence_id, *, action: str = Action.VIEW) -> Evidence
         evidence.assessment.project if evidence else None,
     )
     return evidence
+
+
+def access_report_file(user, report_file_id, *, action: str = Action.VIEW) -> ReportFile:
+    report_file = (
+        ReportFile.objects.select_related("assessment__project").defer("content").filter(pk=_as_id(report_file_id))
+    ).first()
+    _check(
+        user,
+        report_file and membership_of(user, report_file.assessment.organisation_id, report_file.assessment.project),
+        action,
+        report_file.assessment.project if report_file else None,
+    )
+    return report_file
+
+
+def access_share_link(user, link_id, *, action: str = Action.OVERSEE) -> ShareLink:
+    link = ShareLink.objects.select_related("assessment__project").filter(pk=_as_id(link_id)).first()
+    _check(
+        user,
+        link and membership_of(user, link.organisation_id, link.assessment.project),
+        action,
+        link.assessment.project if link else None,
+    )
+    return link
+
+
+def access_shared_assessment(token: str) -> ShareLink:
+    """The share link behind a token, for a visitor without an account: 404 unless it is active and its
+    organisation still allows sharing (an admin switching sharing off stops every link at once)."""
+    link = (
+        ShareLink.objects.select_related("assessment__project", "assessment__organisation", "assessment__model")
+        .filter(token_digest=token_digest(token or ""), organisation__allow_share_links=True)
+        .first()
+    )
+    if link is None or not link.is_active:
+        raise Http404(_("This link has expired or was withdrawn."))
+    return link
 
 
 def visible_projects(user) -> QuerySet[Project]:

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import DatabaseError
 
 from assessment.models import Assessment
-from assessment.services import catalog, levels, scoring
+from assessment.services import catalog, levels, reports, scoring
 
 
 @shared_task(name="assessment.run_catalog_import", queue="default")
@@ -47,3 +47,17 @@ def refresh_levels(assessment_id: int) -> None:
     assessment = Assessment.objects.filter(pk=assessment_id).select_related("model").first()
     if assessment is not None:
         levels.refresh_stored_levels(assessment)
+
+
+@shared_task(
+    name="assessment.render_report",
+    queue="reports",
+    autoretry_for=(DatabaseError,),
+    retry_backoff=2,
+    max_retries=3,
+    soft_time_limit=110,
+    time_limit=120,
+)
+def render_report(report_file_id: int) -> None:
+    """Renders one report PDF into its cache row; returns quietly when it is gone or already up to date."""
+    reports.render_report_file_now(report_file_id=report_file_id)
