@@ -40,7 +40,12 @@ class PortfolioRow:
     @property
     def is_below_target(self) -> bool:
         overall = self.provisional.overall
-        return overall is not None and overall.achieved < self.project.target_level
+        return overall is not None and overall.achieved < self.target_level
+
+    @property
+    def target_level(self) -> int:
+        """The current assessment's target (what its levels were measured against), else the project's."""
+        return self.assessment.target_level if self.assessment else self.project.target_level
 
 
 @dataclass
@@ -153,7 +158,7 @@ def _sorted(rows: list[PortfolioRow], sort: str) -> list[PortfolioRow]:
     if sort == "-level":
         return sorted(by_name, key=_overall_key, reverse=True)
     if sort == "target":
-        return sorted(by_name, key=lambda row: row.project.target_level, reverse=True)
+        return sorted(by_name, key=lambda row: row.target_level, reverse=True)
     if sort == "activity":
         return sorted(by_name, key=lambda row: row.last_activity, reverse=True)
     if sort == "state":

@@ -33,10 +33,10 @@ def request_report_file(*, assessment: Assessment, kind: str, reading: str, lang
     if kind not in ReportKind.values or reading not in READINGS:
         raise RuleViolation(_("Unknown kind of report."), field="kind")
     current = report_fingerprint(assessment, kind=kind, reading=reading, language=language)
-    report_file, _created = ReportFile.objects.select_for_update().get_or_create(
+    report_file, created = ReportFile.objects.select_for_update().get_or_create(
         assessment=assessment, kind=kind, reading=reading, language=language, defaults={"fingerprint": current}
     )
-    if report_file.is_ready_for(current) or _is_being_rendered(report_file, current):
+    if not created and (report_file.is_ready_for(current) or _is_being_rendered(report_file, current)):
         return report_file
     report_file.fingerprint = current
     report_file.status, report_file.progress, report_file.reason = ReportStatus.PENDING, 0, ""
