@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from assessment.api import answers, assessments, auth, evidence, levels, projects
+from assessment.api import answers, assessments, auth, evidence, levels, projects, reports
 from assessment.api.catalog import MaturityModelViewSet
 
 router = DefaultRouter()
@@ -23,4 +23,8 @@ urlpatterns = [
     path("assessments/<int:assessment_id>/evidence/", evidence.EvidenceListView.as_view(), name="api-evidence-list"),
     path("assessments/<int:assessment_id>/levels/", levels.LevelsView.as_view(), name="api-levels"),
     path("evidence/<int:evidence_id>/", evidence.EvidenceDetailView.as_view(), name="api-evidence"),
+    path("assessments/<int:assessment_id>/report/", reports.ReportView.as_view(), name="api-report"),
+    path("assessments/<int:assessment_id>/report.pdf", reports.ReportPdfView.as_view(), name="api-report-pdf"),
+    path("assessments/<int:assessment_id>/export/", reports.ExportView.as_view(), name="api-export"),
+    path("portfolio/", reports.PortfolioView.as_view(), name="api-portfolio"),
 ]

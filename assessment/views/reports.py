@@ -19,15 +19,10 @@ from assessment.access import (
 )
 from assessment.exceptions import RuleViolation
 from assessment.models import ReportKind, ReportStatus, ShareLink
-from assessment.reports.exports import to_csv, to_xlsx
+from assessment.reports.exports import FORMATS
 from assessment.selectors.exports import export_tables
 from assessment.selectors.reports import PROVISIONAL, READINGS, assessment_report
 from assessment.services.reports import create_share_link, request_report_file, revoke_share_link
-
-EXPORTS = {
-    "csv": ("text/csv; charset=utf-8", to_csv),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", to_xlsx),
-}
 
 
 def _reading(request) -> str:
@@ -101,7 +96,7 @@ def report_file_download(request, report_file_id: int):
 
 def export_response(assessment, file_format: str) -> HttpResponse:
     """The assessment's tables as a download (shared by the page's links and the API)."""
-    content_type, write = EXPORTS[file_format]
+    content_type, write = FORMATS[file_format]
     response = HttpResponse(write(export_tables(assessment)), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="assessment-{assessment.pk}.{file_format}"'
     return response
@@ -112,7 +107,7 @@ def export_response(assessment, file_format: str) -> HttpResponse:
 def export(request, assessment_id: int):
     assessment = access_assessment(request.user, assessment_id)
     file_format = request.GET.get("format", "csv")
-    if file_format not in EXPORTS:
+    if file_format not in FORMATS:
         return HttpResponse(_("Unknown format: use csv or xlsx."), status=400, content_type="text/plain")
     return export_response(assessment, file_format)
 
