@@ -3,8 +3,10 @@
 import math
 from dataclasses import dataclass
 
-RADAR_SIZE = 420
+RADAR_WIDTH = 560  # wider than tall: long English sub-domain names sit left and right of the chart
+RADAR_HEIGHT = 400
 RADAR_RADIUS = 130
+LABEL_WRAP = 16  # characters; longer labels break at the space nearest their middle
 MAX_LEVEL = 5
 
 
@@ -20,6 +22,7 @@ class Point:
 @dataclass(frozen=True)
 class RadarAxis:
     label: str
+    lines: list[str]  # the label broken into at most two lines
     notation: str
     end: Point  # where the axis meets the outer ring
     label_at: Point
@@ -28,7 +31,8 @@ class RadarAxis:
 
 @dataclass(frozen=True)
 class Radar:
-    size: int
+    width: int
+    height: int
     center: Point
     axes: list[RadarAxis]
     rings: list[str]  # one polygon per level 1..5
@@ -45,12 +49,22 @@ def _polygon(points: list[Point]) -> str:
     return " ".join(str(point) for point in points)
 
 
+def label_lines(label: str) -> list[str]:
+    """One line, or two broken at the space nearest the middle (Chinese names are short and stay whole)."""
+    if len(label) <= LABEL_WRAP or " " not in label:
+        return [label]
+    middle = len(label) / 2
+    spaces = [index for index, character in enumerate(label) if character == " "]
+    cut = min(spaces, key=lambda index: abs(index - middle))
+    return [label[:cut], label[cut + 1 :]]
+
+
 def radar(values: list[tuple[str, float, str]], target: float) -> Radar:
     """A radar of (label, value 0..5, notation) per axis against a target level, first axis pointing up.
 
     A partly met next level ("3-") is drawn half-way to it, so partial progress shows without overstating it.
     """
-    center = Point(RADAR_SIZE / 2, RADAR_SIZE / 2)
+    center = Point(RADAR_WIDTH / 2, RADAR_HEIGHT / 2)
     count = max(len(values), 3)
     angles = [-math.pi / 2 + 2 * math.pi * index / count for index in range(len(values))]
     scale = RADAR_RADIUS / MAX_LEVEL
@@ -61,6 +75,7 @@ def radar(values: list[tuple[str, float, str]], target: float) -> Radar:
         axes.append(
             RadarAxis(
                 label=label,
+                lines=label_lines(label),
                 notation=notation,
                 end=_at(center, angle, RADAR_RADIUS),
                 label_at=_at(center, angle, RADAR_RADIUS + 18),
@@ -70,7 +85,8 @@ def radar(values: list[tuple[str, float, str]], target: float) -> Radar:
     rings = [_polygon([_at(center, angle, level * scale) for angle in angles]) for level in range(1, MAX_LEVEL + 1)]
     dots = [_at(center, angle, value * scale) for (_label, value, _notation), angle in zip(values, angles, strict=True)]
     return Radar(
-        size=RADAR_SIZE,
+        width=RADAR_WIDTH,
+        height=RADAR_HEIGHT,
         center=center,
         axes=axes,
         rings=rings,

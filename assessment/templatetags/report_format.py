@@ -48,7 +48,7 @@ def heat_legend() -> list[tuple[str, str, str]]:
 def review_label(value: str) -> str:
     if value in DecisionValue.values:
         return DecisionValue(value).label
-    return str(_("Awaiting review"))
+    return str(_("Not reviewed yet"))
 
 
 @register.filter
