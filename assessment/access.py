@@ -95,8 +95,11 @@ def access_project(user, project_id, *, action: str = Action.VIEW) -> Project:
 
 
 def access_assessment(user, assessment_id, *, action: str = Action.VIEW) -> Assessment:
+    # The stored levels (several kB of JSON, read by nothing that gets an assessment here) stay in the database.
     assessment = _only_row(
-        Assessment.objects.select_related("project", "organisation", "model").filter(pk=_as_id(assessment_id))
+        Assessment.objects.select_related("project", "organisation", "model")
+        .defer("stored_levels")
+        .filter(pk=_as_id(assessment_id))
     )
     _check(
         user,

@@ -10,8 +10,8 @@ import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Count
 
 from assessment.levels import LEVELS, Level, roll_up
 from assessment.models import (
@@ -27,7 +27,6 @@ from assessment.models import (
     ScoringStatus,
     SubDomain,
     SubItem,
-    Verdict,
 )
 from assessment.models.catalog import is_chinese_active
 from assessment.reports import charts, delivery
@@ -307,63 +306,31 @@ def delivery_panel(assessment: Assessment) -> DeliveryPanel | None:
     return DeliveryPanel(snapshot.name, start, end, figures)
 
 
-def _latest(queryset, field_name: str):
-    return Subquery(queryset.order_by(f"-{field_name}").values(field_name)[:1])
+# One round trip of plain aggregates, one scan per table (an ORM query this size costs more to compile than to run).
+# Every answer save sets a new updated_at; evidence is added, read (status_changed_at) or removed; links are
+# added or removed (their count); every decision write raises its version.
+FINGERPRINT_SQL = """
+SELECT a.updated_at, a.state, a.target_level, a.published_at, an.*, ev.*, li.*, ve.*, de.*
+FROM assessment_assessment a,
+  (SELECT MAX(updated_at) AS answered_at, COUNT(*) AS answers FROM assessment_answer WHERE assessment_id = %s) an,
+  (SELECT MAX(status_changed_at) AS read_at, MAX(uploaded_at) AS uploaded_at, MAX(removed_at) AS removed_at
+     FROM assessment_evidence WHERE assessment_id = %s) ev,
+  (SELECT MAX(link.created_at) AS linked_at, COUNT(*) AS links
+     FROM assessment_evidencelink link JOIN assessment_evidence evidence ON evidence.id = link.evidence_id
+     WHERE evidence.assessment_id = %s AND evidence.removed_at IS NULL) li,
+  (SELECT MAX(computed_at) AS verdicts_at FROM assessment_verdict WHERE assessment_id = %s) ve,
+  (SELECT MAX(decided_at) AS decided_at, SUM(version) AS versions FROM assessment_decision WHERE assessment_id = %s) de
+WHERE a.id = %s
+"""
+FINGERPRINT_PARAMS = FINGERPRINT_SQL.count("%s")
 
 
 def fingerprint(assessment: Assessment, *parts: str) -> str:
     """Changes whenever anything a report shows changes: the assessment, answers, evidence and its links,
-    verdicts, decisions (one query). Extra parts (kind, reading, language) are mixed in."""
-    outer = OuterRef("pk")
-    answers = Answer.objects.filter(assessment_id=outer)
-    evidence = Evidence.objects.filter(assessment_id=outer)
-    row = (
-        Assessment.objects.filter(pk=assessment.pk)
-        .annotate(
-            answers_at=_latest(answers, "updated_at"),
-            answers_count=Coalesce(Subquery(answers.values("assessment_id").annotate(n=Count("pk")).values("n")), 0),
-            evidence_at=_latest(evidence, "status_changed_at"),
-            evidence_uploaded_at=_latest(evidence, "uploaded_at"),
-            evidence_removed_at=_latest(evidence.filter(removed_at__isnull=False), "removed_at"),
-            links_at=_latest(EvidenceLink.objects.filter(evidence__assessment_id=outer), "created_at"),
-            links_count=Coalesce(
-                Subquery(
-                    EvidenceLink.objects.filter(evidence__assessment_id=outer, evidence__removed_at__isnull=True)
-                    .values("evidence__assessment_id")
-                    .annotate(n=Count("pk"))
-                    .values("n")
-                ),
-                0,
-            ),
-            verdicts_at=_latest(Verdict.objects.filter(assessment_id=outer), "computed_at"),
-            decisions_at=_latest(Decision.objects.filter(assessment_id=outer), "decided_at"),
-            decisions_version=Coalesce(
-                Subquery(
-                    Decision.objects.filter(assessment_id=outer)
-                    .values("assessment_id")
-                    .annotate(n=Sum("version"))
-                    .values("n")
-                ),
-                0,
-            ),
-        )
-        .values_list(
-            "updated_at",
-            "state",
-            "target_level",
-            "published_at",
-            "answers_at",
-            "answers_count",
-            "evidence_at",
-            "evidence_uploaded_at",
-            "evidence_removed_at",
-            "links_at",
-            "links_count",
-            "verdicts_at",
-            "decisions_at",
-            "decisions_version",
-        )
-        .first()
-    )
+    verdicts, decisions (every decision write raises its version). Extra parts (kind, reading, language) are
+    mixed in. One query."""
+    with connection.cursor() as cursor:
+        cursor.execute(FINGERPRINT_SQL, [assessment.pk] * FINGERPRINT_PARAMS)
+        row = cursor.fetchone()
     text = "|".join(str(value) for value in (REPORT_FORMAT, assessment.model.content_sha256, *(row or ()), *parts))
     return hashlib.sha256(text.encode()).hexdigest()

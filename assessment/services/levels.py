@@ -34,14 +34,27 @@ def levels_as_data(levels: AssessmentLevels) -> dict:
     }
 
 
+def level_summary(stored: dict) -> dict:
+    """Parts and sub-domains of both readings as {code: [achieved, next level partly met]}, and when."""
+    summary = {"computed_at": stored.get("computed_at", "")}
+    for reading in ("provisional", "confirmed"):
+        data = stored.get(reading) or {}
+        summary[reading] = {
+            scope: {code: [row["achieved"], row["level"].endswith("-")] for code, row in data.get(scope, {}).items()}
+            for scope in ("parts", "subdomains")
+        }
+    return summary
+
+
 def refresh_stored_levels(assessment: Assessment) -> dict:
-    """Recomputes both readings and stores them."""
+    """Recomputes both readings and stores them, with their summary."""
     scope = catalog_scope(assessment)
     stored = {
         "provisional": levels_as_data(provisional_levels(assessment, scope=scope)),
         "confirmed": levels_as_data(confirmed_levels(assessment, scope=scope)),
         "computed_at": timezone.now().isoformat(),
     }
-    Assessment.objects.filter(pk=assessment.pk).update(stored_levels=stored)
-    assessment.stored_levels = stored
+    summary = level_summary(stored)
+    Assessment.objects.filter(pk=assessment.pk).update(stored_levels=stored, level_summary=summary)
+    assessment.stored_levels, assessment.level_summary = stored, summary
     return stored

@@ -3,12 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assessment.access import Action, access_organisation, access_project, membership_of
 from assessment.models import AssessmentState
-from assessment.selectors.portfolio import SORTS, Filters, portfolio
+from assessment.reports.fragments import cached_html
+from assessment.selectors.portfolio import SORTS, Filters, data_version, portfolio
 from assessment.selectors.reports import CONFIRMED
 from assessment.selectors.trends import project_trends
 from assessment.services.reports import allow_share_links
@@ -30,8 +32,14 @@ def filters_from(params) -> Filters:
 @require_GET
 def portfolio_page(request, slug: str):
     organisation = access_organisation(request.user, slug, action=Action.OVERSEE)
+    data = portfolio(organisation, filters_from(request.GET))
     context = {
-        "portfolio": portfolio(organisation, filters_from(request.GET)),
+        "portfolio": data,
+        "tables": cached_html(
+            "portfolio",
+            data_version(data),
+            lambda: render_to_string("reports/portfolio.html#tables", {"portfolio": data}, request=request),
+        ),
         "states": AssessmentState.choices,
         "sorts": SORTS,
         "is_admin": membership_of(request.user, organisation.pk).is_admin,

@@ -4,8 +4,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -20,8 +22,9 @@ from assessment.access import (
 from assessment.exceptions import RuleViolation
 from assessment.models import ReportKind, ReportStatus, ShareLink
 from assessment.reports.exports import FORMATS
+from assessment.reports.fragments import cached_html
 from assessment.selectors.exports import export_tables
-from assessment.selectors.reports import PROVISIONAL, READINGS, assessment_report
+from assessment.selectors.reports import PROVISIONAL, READINGS, assessment_report, fingerprint
 from assessment.services.reports import create_share_link, request_report_file, revoke_share_link
 
 
@@ -37,12 +40,25 @@ def _share_links(user, assessment) -> list[ShareLink] | None:
     return list(ShareLink.objects.filter(assessment=assessment).order_by("-created_at")[:20])
 
 
+def report_body(assessment, reading: str, *, static: bool = False) -> SafeString:
+    """The report's sections, rendered once per state of the assessment (see reports.fragments)."""
+
+    def render_body() -> str:
+        report = assessment_report(assessment, reading=reading)
+        return render_to_string("reports/_body.html", {"report": report, "static": static})
+
+    return cached_html("report", (fingerprint(assessment, reading), static), render_body)
+
+
 @login_required
 @require_GET
 def report(request, assessment_id: int):
     assessment = access_assessment(request.user, assessment_id)
+    reading = _reading(request)
     context = {
-        "report": assessment_report(assessment, reading=_reading(request)),
+        "assessment": assessment,
+        "reading": reading,
+        "body": report_body(assessment, reading),
         "share_links": _share_links(request.user, assessment),
         "kinds": ReportKind.choices,
     }
@@ -142,7 +158,8 @@ def share_revoke(request, link_id: int):
 def shared_report(request, token: str):
     """The read-only report behind a share link, for anyone holding it, without the app's controls."""
     link = access_shared_assessment(token)
-    context = {"report": assessment_report(link.assessment, reading=link.reading), "shared": True}
+    body = report_body(link.assessment, link.reading, static=True)
+    context = {"assessment": link.assessment, "reading": link.reading, "body": body, "shared": True}
     response = render(request, "reports/report.html", context)
     response["Referrer-Policy"] = "no-referrer"  # the token must not leak to linked sites
     response["X-Robots-Tag"] = "noindex"
