@@ -20,8 +20,9 @@ from assessment.selectors.reports import PROVISIONAL, READINGS, Report, assessme
 from assessment.services.reports import request_report_file
 
 
-class IgnoreFormatParameter(DefaultContentNegotiation):
-    """`?format=` names the export's file format here, not a DRF renderer: answers and errors are JSON."""
+class FileOrJSON(DefaultContentNegotiation):
+    """For endpoints that answer with a file: `?format=` names the file's format, not a DRF renderer, and
+    `Accept: application/pdf` (or text/csv) must not be refused; statuses and errors are JSON."""
 
     def select_renderer(self, request, renderers, format_suffix=None):
         return renderers[0], renderers[0].media_type
@@ -165,6 +166,8 @@ class PdfPendingOutput(serializers.Serializer):
 
 
 class ReportPdfView(APIView):
+    content_negotiation_class = FileOrJSON
+
     @extend_schema(
         operation_id="assessments_report_pdf",
         parameters=[PdfQuery],
@@ -197,7 +200,7 @@ class ExportQuery(serializers.Serializer):
 
 
 class ExportView(APIView):
-    content_negotiation_class = IgnoreFormatParameter
+    content_negotiation_class = FileOrJSON
 
     @extend_schema(
         operation_id="assessments_export",

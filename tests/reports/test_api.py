@@ -57,7 +57,7 @@ def test_pdf_endpoint_answers_202_until_ready_then_the_file(assessment, manager,
         callbacks[0]()  # the task runs now, as a worker would
     finally:
         app.conf.task_always_eager = previous
-    ready = client.get(url)
+    ready = client.get(url, headers={"accept": "application/pdf"})  # what a script asking for a PDF sends
     assert ready.status_code == 200 and ready["Content-Type"] == "application/pdf"
     assert ready.content.startswith(b"%PDF")
 
@@ -69,7 +69,7 @@ def test_export_formats(assessment, team, manager):
     as_json = client.get(url, {"format": "json"}).json()
     assert set(as_json) == {"answers", "levels", "evidence"}
     assert next(row for row in as_json["answers"] if row["criterion"] == "cd.cm.vc.vcs@1")["answer"] == "met"
-    as_csv = client.get(url, {"format": "csv"})
+    as_csv = client.get(url, {"format": "csv"}, headers={"accept": "text/csv"})
     assert as_csv.content.startswith(b"\xef\xbb\xbf") and "版本控制系统" in as_csv.content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
     assert rows[0] == ["# answers"]
