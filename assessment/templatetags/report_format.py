@@ -66,7 +66,9 @@ def figure_value(figure) -> str:
     """A delivery figure with its unit: 82.5%, 3.2 d, 41 s."""
     shown = figure.shown
     number = f"{shown:.0f}" if abs(shown) >= 100 else f"{shown:.1f}".rstrip("0").rstrip(".")
-    return f"{number}%" if figure.unit == "%" else f"{number} {figure.unit}"
+    if figure.unit == "%" or figure.unit.startswith("/"):
+        return f"{number}{figure.unit}"
+    return f"{number} {figure.unit}"
 
 
 @register.filter

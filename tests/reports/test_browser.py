@@ -1,9 +1,12 @@
 """A manager, in headless Chromium, goes from the home page to the portfolio, drills down to a report, asks for
 its PDF, and reads both in English and Chinese. Screenshots land in var/screenshots (look at them)."""
 
-import pytest
+import datetime
 
-from assessment.models import Project
+import pytest
+from django.utils import timezone
+
+from assessment.models import Assessment, Project
 from assessment.services.assessments import start_assessment
 from tests.reports.conftest import answer, metric_snapshot
 
@@ -53,7 +56,21 @@ def organisation_with_reports(assessment, team, all_subitems, acme):
         if index < 2:
             other = start_assessment(project=project, actor=team, target_level=level)
             answer(other, team, {f"{code}@{rung}": "met" for code in all_subitems for rung in range(1, level + 1)})
+    published_pair(acme[1], team, all_subitems)
     return assessment
+
+
+def published_pair(project, team, all_subitems):
+    """Two published assessments of the project, half a year apart, with delivery figures (for its trends)."""
+    for days_ago, rungs, cycle in ((200, 1, 20.0), (20, 2, 11.0)):
+        earlier = start_assessment(project=project, actor=team, target_level=3)
+        answer(earlier, team, {f"{code}@{rung}": "met" for code in all_subitems for rung in range(1, rungs + 1)})
+        metric_snapshot(earlier, team, {"delivery.delivery_cycle_days": cycle, "delivery.release_per_week": rungs})
+        Assessment.objects.filter(pk=earlier.pk).update(
+            state="published", published_at=timezone.now() - datetime.timedelta(days=days_ago)
+        )
+    # The draft being reported stays the project's newest assessment.
+    Assessment.objects.filter(project=project, state="draft").update(created_at=timezone.now())
 
 
 def test_manager_reads_portfolio_and_report_in_both_languages(
@@ -82,6 +99,10 @@ def test_manager_reads_portfolio_and_report_in_both_languages(
     page.get_by_role("button", name="Level report (PDF)").click()
     page.get_by_role("link", name="Download PDF").wait_for(timeout=60_000)
     page.screenshot(path=screenshots / "report-pdf-ready-en.png")
+
+    page.goto(f"{live_server.url}/projects/{assessment.project_id}/trends/?reading=provisional")
+    assert "\u221245%" in page.locator("main").inner_text()  # delivery cycle −45%
+    page.screenshot(path=screenshots / "trends-en.png", full_page=True)
 
     page.goto(f"{live_server.url}/assessments/{assessment.pk}/report/")
     page.get_by_role("button", name="简体中文").click()
