@@ -103,3 +103,8 @@ def level_name(names: dict, level: int) -> str:
 @register.filter
 def get_item(mapping: dict, key):
     return mapping.get(key)
+
+
+@register.filter
+def reading_label(reading: str) -> str:
+    return str(_("Confirmed") if reading == "confirmed" else _("Provisional"))
