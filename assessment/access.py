@@ -3,8 +3,11 @@
 Outsiders get 404 (existence does not leak); members without the right role get 403.
 """
 
+import json
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models.functions import JSONObject
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -25,6 +28,7 @@ class Action:
     VIEW = "view"  # read an organisation's projects, assessments, evidence
     WORK = "work"  # the team's work on a project: start assessments, answer, add and remove evidence
     ADMINISTER = "administer"  # manage members, roles and projects
+    REVIEW = "review"  # an assessor's work: take assessments for review, decide on criteria, publish
     OVERSEE = "oversee"  # managers' (and admins') reading across projects: portfolio, share links
 
 
@@ -58,6 +62,8 @@ def _check(user, membership: Membership | None, action: str, project: Project | 
     if action == Action.VIEW:
         return
     if action == Action.ADMINISTER and membership.is_admin:
+        return
+    if action == Action.REVIEW and membership.is_assessor:
         return
     if action == Action.OVERSEE and (membership.is_manager or membership.is_admin):
         return
@@ -96,11 +102,13 @@ def access_project(user, project_id, *, action: str = Action.VIEW) -> Project:
 
 def access_assessment(user, assessment_id, *, action: str = Action.VIEW) -> Assessment:
     # The stored levels (several kB of JSON, read by nothing that gets an assessment here) stay in the database.
-    assessment = _only_row(
+    rows = (
         Assessment.objects.select_related("project", "organisation", "model")
         .defer("stored_levels")
         .filter(pk=_as_id(assessment_id))
     )
+    assessment = _only_row(_with_membership(rows, user))
+    _remember_membership(user, assessment)
     _check(
         user,
         assessment and membership_of(user, assessment.organisation_id, assessment.project),
@@ -108,6 +116,39 @@ def access_assessment(user, assessment_id, *, action: str = Action.VIEW) -> Asse
         assessment.project if assessment else None,
     )
     return assessment
+
+
+_MEMBERSHIP_FLAGS = ("is_team_member", "is_assessor", "is_manager", "is_admin")
+
+
+def _with_membership(rows: QuerySet[Assessment], user) -> QuerySet[Assessment]:
+    """The user's membership of each row's organisation and whether they are on its project's team, read in
+    the same query (as JSON), so that an access check costs one round trip."""
+    if not user.is_authenticated or user.__dict__.get("_memberships"):
+        return rows
+    membership = Membership.objects.filter(user=user.pk, organisation=OuterRef("organisation_id"))
+    team = Project.team.through.objects.filter(project_id=OuterRef("project_id"), user_id=user.pk)
+    flags = JSONObject(pk="pk", **{name: name for name in _MEMBERSHIP_FLAGS})
+    return rows.annotate(membership_json=Subquery(membership.values(json=flags)[:1]), is_on_team=Exists(team))
+
+
+def _remember_membership(user, assessment: Assessment | None) -> None:
+    """Puts what _with_membership read where membership_of and _on_team look first."""
+    if assessment is None or not hasattr(assessment, "membership_json"):
+        return
+    found = assessment.membership_json
+    if isinstance(found, str):  # SQLite hands the JSON object back as text
+        found = json.loads(found)
+    membership = None
+    if found:
+        membership = Membership(
+            pk=found["pk"],
+            organisation_id=assessment.organisation_id,
+            user_id=user.pk,
+            **{name: bool(found[name]) for name in _MEMBERSHIP_FLAGS},
+        )
+    user.__dict__.setdefault("_memberships", {})[assessment.organisation_id] = membership
+    user.__dict__.setdefault("_teams", {})[assessment.project_id] = bool(assessment.is_on_team)
 
 
 def access_evidence(user, evidence_id, *, action: str = Action.VIEW) -> Evidence:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from assessment.models import CatalogImport, Criterion, MaturityModel, Part, SubItem
+from assessment.models import AuditEntry, CatalogImport, Criterion, MaturityModel, Part, SubItem
 from assessment.services.catalog import request_catalog_import
 
 
@@ -80,3 +80,12 @@ class CatalogImportAdmin(admin.ModelAdmin):
         saved = request_catalog_import(file_name=upload.name, content=upload.read(), user=request.user)
         # The admin goes on to log and redirect with this object, so give it the saved row's identity.
         obj.pk, obj.file_name, obj.status = saved.pk, saved.file_name, saved.status
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    """The audit trail can be read here, never changed: no add, change or delete (and the model refuses too)."""
+
+    list_display = ["created_at", "organisation", "assessment", "actor", "action", "target"]
+    list_filter = ["organisation"]
+    search_fields = ["action", "target"]

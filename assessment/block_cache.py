@@ -15,35 +15,95 @@ questionnaire page's cost. A block is stored under a key made of everything it s
 
 The key is a SHA-256 digest, so no secret is stored in it. The cache is in-process memory ("fragments" in
 settings.CACHES), never shared between processes or kept across deploys.
+
+A whole page's content is cached the same way (page_key), under a fingerprint of everything the page shows
+that can change, read in one query (content_fingerprint): an unchanged page costs that query and a lookup.
 """
 
 import hashlib
 
 from django.core.cache import caches
+from django.db import connection
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
 
+from assessment.models import Answer, Decision, Evidence, EvidenceLink, Verdict
 from assessment.selectors import questionnaire as selectors
 
 VERSION = 3  # bump when a block's markup changes in a way the key does not capture
 
 
-def prepare(request, page: selectors.Questionnaire, *, editable: bool, urls: dict, failed_row=None) -> None:
-    """Gives each block of the page its cached HTML, or its rows and a cache key to store it under once
-    rendered (see cached_block in questionnaire_format). The block showing a refused answer is never cached."""
+def _shown(request, assessment, *, editable: bool, urls: dict) -> tuple:
+    """How content is shown to this browser session (see the module's docstring)."""
     get_token(request)  # makes sure the session has a CSRF secret
-    shown = (
+    return (
         VERSION,
         request.META["CSRF_COOKIE"],
         translation.get_language(),
         timezone.get_current_timezone_name(),
         editable,
         tuple(urls.values()),
-        page.assessment.pk,
-        page.assessment.target_level,
-        page.assessment.model_id,
-        page.assessment.model.content_sha256,
+        assessment.pk,
+        assessment.target_level,
+        assessment.model_id,
+        assessment.model.content_sha256,
     )
+
+
+def page_key(request, assessment, subdomain_code: str, *, editable: bool, urls: dict) -> str:
+    """The cache key of a questionnaire page's content: how it is shown and what it shows right now (the
+    date too, since evidence is flagged as it nears and passes its expiry date)."""
+    shown = _shown(request, assessment, editable=editable, urls=urls)
+    content = (assessment.state, subdomain_code, timezone.localdate(), content_fingerprint(assessment))
+    return "questionnaire-page:" + hashlib.sha256(repr((shown, content)).encode()).hexdigest()
+
+
+_ANSWERS, _EVIDENCE = Answer._meta.db_table, Evidence._meta.db_table
+_LINKS, _VERDICTS, _DECISIONS = EvidenceLink._meta.db_table, Verdict._meta.db_table, Decision._meta.db_table
+FINGERPRINT = f"""
+SELECT
+    (SELECT COUNT(*) FROM {_ANSWERS} WHERE assessment_id = %(id)s),
+    (SELECT MAX(updated_at) FROM {_ANSWERS} WHERE assessment_id = %(id)s),
+    (SELECT COUNT(*) FROM {_EVIDENCE} WHERE assessment_id = %(id)s),
+    (SELECT MAX(status_changed_at) FROM {_EVIDENCE} WHERE assessment_id = %(id)s),
+    (SELECT MAX(removed_at) FROM {_EVIDENCE} WHERE assessment_id = %(id)s),
+    (SELECT COUNT(*) FROM {_LINKS} JOIN {_EVIDENCE} ON {_EVIDENCE}.id = {_LINKS}.evidence_id
+        WHERE {_EVIDENCE}.assessment_id = %(id)s),
+    (SELECT COUNT(*) FROM {_VERDICTS} WHERE assessment_id = %(id)s),
+    (SELECT MAX(computed_at) FROM {_VERDICTS} WHERE assessment_id = %(id)s),
+    (SELECT COUNT(*) FROM {_DECISIONS} WHERE assessment_id = %(id)s),
+    (SELECT SUM(version) FROM {_DECISIONS} WHERE assessment_id = %(id)s),
+    (SELECT SUM(CASE WHEN is_current THEN 1 ELSE 0 END) FROM {_DECISIONS} WHERE assessment_id = %(id)s),
+    (SELECT SUM(LENGTH(reply)) FROM {_DECISIONS} WHERE assessment_id = %(id)s)
+"""  # noqa: S608 - table names come from the models, the only value is a parameter
+
+
+def content_fingerprint(assessment) -> tuple:
+    """What changes whenever anything an assessment's questionnaire shows changes: every save stamps a new
+    `updated_at`, evidence is only added, re-read (status_changed_at), linked or removed, every verdict
+    computation stamps `computed_at`, and every decision, reply or reopening changes a version, a count or
+    a length. One query, portable SQL."""
+    with connection.cursor() as cursor:
+        cursor.execute(FINGERPRINT, {"id": assessment.pk})
+        return tuple(str(value) for value in cursor.fetchone())
+
+
+def cached_page(key: str) -> SafeString | None:
+    html = caches["fragments"].get(key)
+    # The app's own rendered, already escaped output, stored by remember_page: safe to insert as it is.
+    return None if html is None else mark_safe(html)  # noqa: S308
+
+
+def remember_page(key: str, html: str) -> None:
+    if key:
+        caches["fragments"].set(key, html)
+
+
+def prepare(request, page: selectors.Questionnaire, *, editable: bool, urls: dict, failed_row=None) -> None:
+    """Gives each block of the page its cached HTML, or its rows and a cache key to store it under once
+    rendered (see cached_block in questionnaire_format). The block showing a refused answer is never cached."""
+    shown = _shown(request, page.assessment, editable=editable, urls=urls)
     failed = failed_row.criterion.pk if failed_row else None
     keys = {}
     for block in page.blocks:
@@ -52,7 +112,9 @@ def prepare(request, page: selectors.Questionnaire, *, editable: bool, urls: dic
             keys[block.cache_key] = block
     for key, html in caches["fragments"].get_many(list(keys)).items():
         keys[key].html = html
-    selectors.load_rows(page.assessment, [block for block in page.blocks if block.html is None], page.verdicts)
+    selectors.load_rows(
+        page.assessment, [block for block in page.blocks if block.html is None], page.verdicts, page.requests
+    )
 
 
 def remember(block: selectors.SubItemBlock, html: str) -> None:

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import DatabaseError
 
 from assessment.models import Assessment
-from assessment.services import catalog, levels, reports, scoring
+from assessment.services import catalog, levels, notifications, reports, scoring
 
 
 @shared_task(name="assessment.run_catalog_import", queue="default")
@@ -47,6 +47,24 @@ def refresh_levels(assessment_id: int) -> None:
     assessment = Assessment.objects.filter(pk=assessment_id).select_related("model").first()
     if assessment is not None:
         levels.refresh_stored_levels(assessment)
+
+
+@shared_task(
+    name="assessment.send_notification_emails",
+    queue="default",
+    autoretry_for=(OSError,),
+    max_retries=5,
+    retry_backoff=True,
+)
+def send_notification_emails(notification_ids: list[int]) -> int:
+    """Emails the notifications' recipients (those with an address); returns how many were sent."""
+    return notifications.send_emails(notification_ids=notification_ids)
+
+
+@shared_task(name="assessment.refresh_expired_evidence", queue="scoring")
+def refresh_expired_evidence() -> int:
+    """Evidence that expired stops supporting its criteria: their verdicts and levels are read again."""
+    return scoring.refresh_after_expiry()
 
 
 @shared_task(

@@ -1,6 +1,17 @@
 from django.urls import path
 
-from assessment.views import assessments, catalog, evidence, organisation, pages, portfolio, reports
+from assessment.views import (
+    assessments,
+    audit,
+    catalog,
+    evidence,
+    notifications,
+    organisation,
+    pages,
+    portfolio,
+    reports,
+    review,
+)
 
 # Each block belongs to one feature; keep edits inside your block.
 urlpatterns = [
@@ -52,6 +63,25 @@ urlpatterns = [
     path("evidence/<int:evidence_id>/remove/", evidence.evidence_remove, name="evidence-remove"),
     path("evidence/<int:evidence_id>/download/", evidence.evidence_download, name="evidence-download"),
     path("evidence/<int:evidence_id>/row/", evidence.evidence_row, name="evidence-row"),
+    # review, lifecycle and audit trail
+    path("review/", review.review_queue, name="review-queue"),
+    path("assessments/<int:assessment_id>/review/", review.review_page, name="review"),
+    path("assessments/<int:assessment_id>/review/accept-verified/", review.bulk_accept, name="review-bulk-accept"),
+    path("assessments/<int:assessment_id>/review/<str:criterion_code>/", review.decision_save, name="review-decision"),
+    path("assessments/<int:assessment_id>/move/", review.assessment_move, name="assessment-move"),
+    path("assessments/<int:assessment_id>/assessor/", review.assessor_assign, name="assessment-assign"),
+    path("assessments/<int:assessment_id>/successor/", review.successor_start, name="assessment-successor"),
+    path(
+        "assessments/<int:assessment_id>/requests/<str:criterion_code>/reply/",
+        review.request_reply,
+        name="request-reply",
+    ),
+    path("assessments/<int:assessment_id>/audit/", audit.assessment_audit, name="assessment-audit"),
+    path("orgs/<slug:slug>/audit/", audit.organisation_audit, name="organisation-audit"),
+    # notifications
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/read/", notifications.notification_read_all, name="notifications-read"),
+    path("notifications/<int:notification_id>/open/", notifications.notification_open, name="notification-open"),
     # reports, exports, trends, portfolio and share links
     path("assessments/<int:assessment_id>/report/", reports.report, name="report"),
     path("assessments/<int:assessment_id>/report/pdf/", reports.report_pdf, name="report-pdf"),

@@ -1,7 +1,8 @@
 """Every API error has one shape: {"detail": "...", "errors": {field: [messages]}}.
 
 A business rule's refusal (assessment.exceptions.RuleViolation) is a 409 when it is about the object's state
-(e.g. submitting twice, answering a submitted assessment) and a 400 otherwise.
+(e.g. submitting twice, answering a submitted assessment) or a write that someone else's overtook (a stale
+`version`), and a 400 otherwise.
 """
 
 from django.conf import settings
@@ -34,7 +35,7 @@ def _flatten(errors, prefix: str = "") -> dict[str, list[str]]:
 
 def _rule_violation_response(exc: RuleViolation) -> Response:
     set_rollback()
-    is_about_state = "state" in exc.errors
+    is_about_state = bool({"state", "version"} & exc.errors.keys())
     return Response(
         {"detail": str(exc.message), "errors": {field: [str(m) for m in msgs] for field, msgs in exc.errors.items()}},
         status=status.HTTP_409_CONFLICT if is_about_state else status.HTTP_400_BAD_REQUEST,

@@ -126,6 +126,14 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
+# Delivery events (metrics): per-request caps of the REST endpoint, webhooks and CSV import, and how old a
+# webhook delivery may be before it counts as a replay (GitHub lets people redeliver for three days).
+METRICS_INGEST_MAX_EVENTS = env_int("METRICS_INGEST_MAX_EVENTS", 5000, minimum=1)
+METRICS_INGEST_MAX_BYTES = env_int("METRICS_INGEST_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+METRICS_HOOK_MAX_BYTES = env_int("METRICS_HOOK_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+METRICS_HOOK_MAX_AGE_SECONDS = env_int("METRICS_HOOK_MAX_AGE_SECONDS", 72 * 3600, minimum=60)
+METRICS_CSV_MAX_BYTES = env_int("METRICS_CSV_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+
 # Security: production defaults are the strict ones; development (DEBUG) relaxes what needs HTTPS.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
@@ -205,6 +213,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_BEAT_SCHEDULE = {
     "sweep-unscored-evidence": {"task": "assessment.sweep_unscored_evidence", "schedule": 60.0},
+    "refresh-expired-evidence": {"task": "assessment.refresh_expired_evidence", "schedule": 6 * 3600.0},
+    "forget-old-webhook-deliveries": {"task": "metrics.forget_old_deliveries", "schedule": 3600.0},
+    "snapshot-delivery-metrics": {"task": "metrics.snapshot_every_project", "schedule": 24 * 3600.0},
 }
 # Evidence pending longer than this is re-enqueued; a reading older than the stale limit was abandoned.
 EVIDENCE_PENDING_GRACE_SECONDS = env_int("EVIDENCE_PENDING_GRACE_SECONDS", 120)

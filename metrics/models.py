@@ -5,6 +5,7 @@ the row it already made. Linking (which changes a deployment shipped, which depl
 is derived and recomputed, never trusted from the order events arrive in.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -49,7 +50,11 @@ class Deployment(Event):
         constraints = [
             models.UniqueConstraint(fields=["project", "source", "external_id"], name="deployment_sender_unique"),
         ]
-        indexes = [models.Index(fields=["project", "is_production", "finished_at"], name="deployment_window")]
+        indexes = [
+            models.Index(fields=["project", "is_production", "finished_at"], name="deployment_window"),
+            # Linking finds the deployment that shipped a change's own commit.
+            models.Index(fields=["project", "commit_sha"], name="deployment_commit"),
+        ]
         verbose_name = _("deployment")
 
     def __str__(self) -> str:
@@ -123,3 +128,76 @@ class Incident(Event):
 
     def __str__(self) -> str:
         return self.title or self.external_id
+
+
+class IngestToken(models.Model):
+    """A project's token for CI scripts: posts that project's events and nothing else. Only its hash is kept."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=12)  # shown in lists so people can tell tokens apart
+    digest = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ingest token")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class Provider(models.TextChoices):
+    GITHUB = "github", "GitHub"
+    GITLAB = "gitlab", "GitLab"
+    JENKINS = "jenkins", "Jenkins"
+
+
+class ProjectHook(models.Model):
+    """A project's webhook address and secrets. The address carries `hook_id`, never the guessable project id.
+
+    Secrets are stored as given because GitHub's signature is an HMAC keyed by the secret itself: a hash would
+    not let us verify it. Each provider has its own, so a GitLab token (sent in clear) cannot forge GitHub's.
+    """
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="+")
+    hook_id = models.CharField(max_length=43, unique=True)
+    github_secret = models.CharField(max_length=64)
+    gitlab_secret = models.CharField(max_length=64)
+    jenkins_secret = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    rotated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("project webhook")
+
+    def __str__(self) -> str:
+        return f"{self.project} hooks"
+
+    def secret_for(self, provider: str) -> str:
+        return getattr(self, f"{provider}_secret")
+
+
+class HookDelivery(models.Model):
+    """A webhook delivery already processed, by the sender's delivery id: a replay is answered, not re-applied."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    provider = models.CharField(max_length=10, choices=Provider)
+    delivery_id = models.CharField(max_length=200)
+    event = models.CharField(max_length=100, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "provider", "delivery_id"], name="hook_delivery_unique"),
+        ]
+        verbose_name = _("webhook delivery")
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.delivery_id}"

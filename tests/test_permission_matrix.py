@@ -17,6 +17,9 @@ PERSONAS = ["team", "assessor", "manager", "orgadmin", "outsider", "anonymous"]
 READ = {"team": 200, "assessor": 200, "manager": 200, "orgadmin": 200, "outsider": 404}
 TEAM_ONLY = {"assessor": 403, "manager": 403, "orgadmin": 403, "outsider": 404}
 ADMIN_ONLY = {"team": 403, "assessor": 403, "manager": 403, "orgadmin": 200, "outsider": 404}
+# Delivery events are sent by the project's team and the organisation's admins.
+EVENT_SENDERS = {"team": 200, "assessor": 403, "manager": 403, "orgadmin": 200, "outsider": 404}
+EVENT = [{"type": "incident", "external_id": "i-1", "opened_at": "2026-05-01T10:00:00+08:00"}]
 OVERSEERS = {"team": 403, "assessor": 403, "manager": 200, "orgadmin": 200, "outsider": 404}
 
 # (id, method, path template, body, expected by persona; anonymous: 302 for HTML, 401 for API)
@@ -123,6 +126,22 @@ HTML = [
     ("members", "get", "/orgs/acme/members/", None, ADMIN_ONLY),
     ("member-add-form", "get", "/orgs/acme/members/add/", None, ADMIN_ONLY),
     ("org-projects", "get", "/orgs/acme/projects/", None, ADMIN_ONLY),
+    ("events-import", "get", "/projects/{project}/events/import/", None, EVENT_SENDERS),
+    ("ingest-credentials", "get", "/projects/{project}/ingest/", None, ADMIN_ONLY),
+    (
+        "ingest-token-create",
+        "post",
+        "/projects/{project}/ingest/tokens/",
+        {"name": "ci"},
+        {**ADMIN_ONLY, "orgadmin": 201},
+    ),
+    (
+        "ingest-secret-rotate",
+        "post",
+        "/projects/{project}/ingest/secrets/",
+        {"provider": "github"},
+        {**ADMIN_ONLY, "orgadmin": 302},
+    ),
 ]
 API = [
     ("api-project", "get", "/api/v1/projects/{project}/", None, READ),
@@ -154,6 +173,7 @@ API = [
     ),
     ("api-evidence-remove", "delete", "/api/v1/evidence/{evidence}/", None, {"team": 204, **TEAM_ONLY}),
     ("api-submit", "post", "/api/v1/assessments/{assessment}/submit/", {}, {"team": 400, **TEAM_ONLY}),
+    ("api-events", "post", "/api/v1/projects/{project}/events/", EVENT, EVENT_SENDERS),
     ("api-report", "get", "/api/v1/assessments/{assessment}/report/", None, READ),
     ("api-report-pdf", "get", "/api/v1/assessments/{assessment}/report.pdf", None, READ),
     ("api-export", "get", "/api/v1/assessments/{assessment}/export/?format=csv", None, READ),

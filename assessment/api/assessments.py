@@ -33,6 +33,7 @@ class AssessmentOutput(serializers.ModelSerializer):
     model = ModelOutput()
     parts = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    assessor = serializers.SlugRelatedField(slug_field="username", read_only=True)
     progress = ProgressOutput(source="*")
 
     class Meta:
@@ -47,6 +48,9 @@ class AssessmentOutput(serializers.ModelSerializer):
             "created_by",
             "created_at",
             "submitted_at",
+            "assessor",
+            "published_at",
+            "supersedes",
             "progress",
         ]
 

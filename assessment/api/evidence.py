@@ -40,6 +40,11 @@ class EvidenceOutput(serializers.ModelSerializer):
     criteria = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     uploaded_by = serializers.CharField(source="uploaded_by.username")
     download_url = serializers.SerializerMethodField()
+    expiry_status = serializers.ChoiceField(
+        choices=["", "expiring", "expired"],
+        read_only=True,
+        help_text="expired: past expires_on, it supports no criterion any more; expiring: within 30 days of it.",
+    )
 
     class Meta:
         model = Evidence
@@ -64,6 +69,7 @@ class EvidenceOutput(serializers.ModelSerializer):
             "uploaded_at",
             "effective_on",
             "expires_on",
+            "expiry_status",
             "download_url",
         ]
 

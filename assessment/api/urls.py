@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from assessment.api import answers, assessments, auth, evidence, levels, projects, reports
+from assessment.api import answers, assessments, audit, auth, evidence, levels, projects, reports, review
 from assessment.api.catalog import MaturityModelViewSet
 
 router = DefaultRouter()
@@ -23,6 +23,34 @@ urlpatterns = [
     path("assessments/<int:assessment_id>/evidence/", evidence.EvidenceListView.as_view(), name="api-evidence-list"),
     path("assessments/<int:assessment_id>/levels/", levels.LevelsView.as_view(), name="api-levels"),
     path("evidence/<int:evidence_id>/", evidence.EvidenceDetailView.as_view(), name="api-evidence"),
+    # review and lifecycle
+    *[
+        path(f"assessments/<int:assessment_id>/{slug}/", view.as_view(), name=f"api-assessment-{slug}")
+        for slug, view in (
+            ("start-review", review.StartReviewView),
+            ("request-changes", review.RequestChangesView),
+            ("complete-review", review.CompleteReviewView),
+            ("reopen-review", review.ReopenReviewView),
+            ("publish", review.PublishView),
+            ("assessor", review.AssignView),
+            ("supersede", review.SuccessorView),
+            ("snapshot", review.SnapshotView),
+            ("audit", audit.AuditListView),
+        )
+    ],
+    path("assessments/<int:assessment_id>/decisions/", review.DecisionListView.as_view(), name="api-decisions"),
+    path(
+        "assessments/<int:assessment_id>/decisions/accept-verified/",
+        review.AcceptVerifiedView.as_view(),
+        name="api-decisions-accept-verified",
+    ),
+    path(
+        "assessments/<int:assessment_id>/requests/<str:criterion_code>/reply/",
+        review.ReplyView.as_view(),
+        name="api-request-reply",
+    ),
+    path("notifications/", audit.NotificationListView.as_view(), name="api-notifications"),
+    path("notifications/read/", audit.NotificationReadView.as_view(), name="api-notifications-read"),
     path("assessments/<int:assessment_id>/report/", reports.ReportView.as_view(), name="api-report"),
     path("assessments/<int:assessment_id>/report.pdf", reports.ReportPdfView.as_view(), name="api-report-pdf"),
     path("assessments/<int:assessment_id>/export/", reports.ExportView.as_view(), name="api-export"),

@@ -23,6 +23,10 @@ def evidence_file_path(evidence: "Evidence", _user_file_name: str) -> str:
     return f"evidence/{evidence.organisation_id}/{uuid.uuid4().hex}"
 
 
+# Evidence about to expire is flagged to the team and the assessors this many days ahead.
+EXPIRY_WARNING_DAYS = 30
+
+
 class ScoringStatus(models.TextChoices):
     PENDING = "pending", _("Waiting to be read")
     SCORING = "scoring", _("Being read")
@@ -76,6 +80,19 @@ class Evidence(models.Model):
     @property
     def is_removed(self) -> bool:
         return self.removed_at is not None
+
+    @property
+    def expiry_status(self) -> str:
+        """ "expired" once past its expiry date (it then supports no criterion), "expiring" within the warning
+        window before it, else ""."""
+        if self.expires_on is None:
+            return ""
+        today = timezone.localdate()
+        if self.expires_on < today:
+            return "expired"
+        if (self.expires_on - today).days <= EXPIRY_WARNING_DAYS:
+            return "expiring"
+        return ""
 
 
 class EvidenceLink(models.Model):

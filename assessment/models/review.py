@@ -56,10 +56,12 @@ class Notification(models.Model):
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     assessment = models.ForeignKey(Assessment, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=40)
-    subject = models.CharField(max_length=300)
+    # Rendered in the reader's language when shown (selectors/notifications.py), from the kind and these values.
+    params = models.JSONField(default=dict, blank=True)
     link = models.CharField(max_length=500)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -67,4 +69,4 @@ class Notification(models.Model):
         verbose_name = _("notification")
 
     def __str__(self) -> str:
-        return self.subject
+        return f"{self.kind} → {self.recipient_id}"

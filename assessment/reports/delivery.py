@@ -7,15 +7,20 @@ from django.utils.translation import gettext_lazy as _
 
 # name → (label, unit, whether lower is better). Ratios arrive as 0..1 and are shown as percentages.
 FIGURES = {
+    "delivery.deployment_frequency_per_day": (_("Deployments per day"), "/d", False),
     "delivery.lead_time_median_hours": (_("Change lead time (median)"), "h", True),
     "delivery.delivery_cycle_days": (_("Delivery cycle"), "d", True),
     "delivery.build_duration_median_seconds": (_("Build duration (median)"), "s", True),
     "delivery.pipeline_success_rate": (_("Pipeline success rate"), "%", False),
     "delivery.release_per_week": (_("Releases per week"), "/wk", False),
     "delivery.change_fail_rate": (_("Change fail rate"), "%", True),
+    "delivery.recovery_hours": (_("Time to restore (median)"), "h", True),
     "delivery.test_coverage": (_("Test coverage"), "%", False),
 }
 PERCENT = "%"
+# The metrics bridge names the period snapshot.period_start/_end; plain names are accepted too.
+PERIOD_STARTS = ("snapshot.period_start", "delivery.period_start", "period_start")
+PERIOD_ENDS = ("snapshot.period_end", "delivery.period_end", "period_end")
 
 
 @dataclass(frozen=True)
@@ -58,8 +63,8 @@ def figures(facts: dict) -> list[Figure]:
 
 def period(facts: dict) -> tuple[str, str]:
     """The measured period's first and last day as recorded (ISO dates), or empty strings."""
-    start = facts.get("delivery.period_start", facts.get("period_start", ""))
-    end = facts.get("delivery.period_end", facts.get("period_end", ""))
+    start = next((facts[name] for name in PERIOD_STARTS if facts.get(name)), "")
+    end = next((facts[name] for name in PERIOD_ENDS if facts.get(name)), "")
     return str(start or ""), str(end or "")
 
 

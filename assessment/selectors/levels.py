@@ -9,8 +9,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from assessment.levels import Level, blocking_levels, distribution, roll_up, subitem_level
-from assessment.models import Answer, Assessment, Criterion, Item, Part, SubDomain, SubItem, Verdict, VerdictValue
+from assessment.levels import MET, NOT_APPLICABLE, Level, blocking_levels, distribution, roll_up, subitem_level
+from assessment.models import (
+    Answer,
+    Assessment,
+    AssessmentState,
+    Criterion,
+    Decision,
+    DecisionValue,
+    Item,
+    Part,
+    SubDomain,
+    SubItem,
+    Verdict,
+    VerdictValue,
+)
 from assessment.models.catalog import is_chinese_active
 from assessment.selectors.catalog import model_catalog
 
@@ -141,18 +154,54 @@ def provisional_levels(
 ) -> AssessmentLevels:
     """The team's answers plus the automatic verdicts: an answer always wins (verdicts are advice), a criterion
     the team has not answered yet counts as met when its checks are met. N/A counts as met until an assessor
-    says otherwise. Pass the scope, the team's answers (criterion id → value) and verdicts when already read."""
+    says otherwise. Pass the scope, the team's answers (criterion id → value) and verdicts when already read.
+    A published assessment is read from its snapshot only."""
+    scope = scope or catalog_scope(assessment)
+    frozen = _frozen(assessment, "claimed")
+    if frozen is not None:
+        return _levels(assessment, scope, frozen, reading="provisional", na_approved=True)
     if answers is None:
         answers = dict(Answer.objects.filter(assessment=assessment).values_list("criterion_id", "value"))
     claimed = claimed_answers(answers, verdicts_of(assessment) if verdicts is None else verdicts)
-    return _levels(assessment, scope or catalog_scope(assessment), claimed, reading="provisional", na_approved=True)
+    return _levels(assessment, scope, claimed, reading="provisional", na_approved=True)
 
 
 def confirmed_levels(assessment: Assessment, *, scope: Scope | None = None) -> AssessmentLevels:
-    """Assessor-accepted criteria only, N/A counting only when approved. Assessor decisions arrive with the
-    review workflow; until a criterion is accepted it does not count, so every level here starts at 0."""
-    accepted: dict[int, str] = {}
+    """Assessor-accepted criteria only (see accepted_answers); a published assessment from its snapshot."""
+    frozen = _frozen(assessment, "accepted")
+    accepted = frozen if frozen is not None else accepted_answers(assessment)
     return _levels(assessment, scope or catalog_scope(assessment), accepted, reading="confirmed", na_approved=False)
+
+
+def claimed_now(assessment: Assessment) -> dict[int, str]:
+    """The team's claims as they stand: answers, and "met" where only the automatic checks say so."""
+    answers = dict(Answer.objects.filter(assessment=assessment).values_list("criterion_id", "value"))
+    return claimed_answers(answers, verdicts_of(assessment))
+
+
+def accepted_answers(assessment: Assessment) -> dict[int, str]:
+    """The claims an assessor accepted and that still stand (a later change reopens them): an accepted N/A is
+    approved and counts as met; rejected and unreviewed criteria do not count."""
+    accepted = set(
+        Decision.objects.filter(assessment=assessment, is_current=True, value=DecisionValue.ACCEPTED).values_list(
+            "criterion_id", flat=True
+        )
+    )
+    if not accepted:
+        return {}
+    claimed = claimed_now(assessment)
+    return {
+        criterion_id: MET if claimed[criterion_id] == NOT_APPLICABLE else claimed[criterion_id]
+        for criterion_id in accepted
+        if criterion_id in claimed
+    }
+
+
+def _frozen(assessment: Assessment, key: str) -> dict[int, str] | None:
+    """The snapshot's claims or accepted criteria of a published assessment; None while it is not published."""
+    if assessment.state != AssessmentState.PUBLISHED or not assessment.snapshot:
+        return None
+    return {int(criterion_id): value for criterion_id, value in assessment.snapshot.get(key, {}).items()}
 
 
 def _levels(
@@ -169,7 +218,9 @@ def _levels(
             level=subitem_level(subitem_answers, na_approved=na_approved),
             blocking=blocking_levels(subitem_answers, assessment.target_level, na_approved=na_approved),
         )
-    rule = assessment.model.rollup
+    # A published result keeps the roll-up rule it was published under.
+    is_published = assessment.state == AssessmentState.PUBLISHED and assessment.snapshot
+    rule = (is_published and assessment.snapshot.get("model", {}).get("rollup")) or assessment.model.rollup
     members: dict[int, list[SubItemLevel]] = defaultdict(list)
     for row in rows.values():
         members[row.subitem.item.subdomain_id].append(row)

@@ -7,6 +7,7 @@ from assessment.access import Action, can, memberships
 from assessment.models import Answer, Assessment, Criterion, Part, Project
 from assessment.selectors.catalog import current_model
 from assessment.selectors.questionnaire import Progress
+from assessment.selectors.review import review_queue
 
 
 def assessable_part_choices() -> list[tuple[str, str]]:
@@ -44,7 +45,7 @@ def with_progress(queryset: QuerySet[Assessment]) -> QuerySet[Assessment]:
     # Answers only ever exist for criteria of the parts in scope (services.assessments.save_answers).
     answered = Answer.objects.filter(assessment_id=OuterRef("pk"), criterion__level__lte=OuterRef("target_level"))
     return (
-        queryset.select_related("model", "created_by")
+        queryset.select_related("model", "created_by", "assessor")
         .prefetch_related(Prefetch("parts", queryset=Part.objects.only("pk", "code", "number").order_by("number")))
         .annotate(required_count=_count(required), answered_count=_count(answered))
     )
@@ -65,6 +66,7 @@ def project_page(user, project: Project, start_form) -> dict:
         "assessments": assessments,
         "team": list(project.team.order_by("username")),
         "can_work": can(user, Action.WORK, project),
+        "can_administer": can(user, Action.ADMINISTER, project),
         "start_form": start_form,
     }
 
@@ -89,8 +91,10 @@ def home_page(user) -> dict:
         .annotate(assessment_count=Count("assessments"))
         .order_by("organisation__name", "name")
     )
+    assessing = [membership.organisation_id for membership in member_of if membership.is_assessor]
     return {
         "memberships": member_of,
+        "review_queue": list(review_queue(user, assessing)[:10]) if assessing else [],
         "team_projects": team_projects,
         "organisation_projects": list(organisation_projects),
         "administers": [membership.organisation for membership in member_of if membership.is_admin],

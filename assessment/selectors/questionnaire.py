@@ -6,11 +6,25 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db.models import F
+from django.db.models import CharField, F, Value
 from django.urls import reverse
 
 from assessment.levels import Level, blocking_levels, roll_up, subitem_level
-from assessment.models import Answer, Assessment, Criterion, Evidence, EvidenceLink, Item, SubDomain, SubItem
+from assessment.models import (
+    Answer,
+    Assessment,
+    AssessmentState,
+    Criterion,
+    Decision,
+    DecisionValue,
+    Evidence,
+    EvidenceLink,
+    Item,
+    SubDomain,
+    SubItem,
+    Verdict,
+    VerdictValue,
+)
 from assessment.selectors.catalog import model_catalog
 from assessment.selectors.levels import (
     AssessmentLevels,
@@ -18,7 +32,6 @@ from assessment.selectors.levels import (
     Scope,
     VerdictInfo,
     catalog_scope,
-    claimed_answers,
     part_ids_in_scope,
     provisional_levels,
     verdicts_of,
@@ -38,6 +51,7 @@ class CriterionRow:
     target: int = 0
     error: str = ""
     verdict: VerdictInfo | None = None  # the automatic advice on this criterion, if it has checks
+    request: Decision | None = None  # the assessor's request for information on it, if any
 
 
 @dataclass
@@ -83,6 +97,7 @@ class Questionnaire:
     current: SubDomain | None = None
     sections: list[tuple[SubDomain, list[tuple[Item, list[SubItemBlock]]]]] = field(default_factory=list)
     verdicts: dict[int, VerdictInfo] = field(default_factory=dict)
+    requests: dict[int, Decision] = field(default_factory=dict)  # requests for information by criterion id
 
     def _neighbour(self, step: int) -> SubDomain | None:
         codes = [tab.subdomain.pk for tab in self.tabs]
@@ -167,6 +182,7 @@ def questionnaire(assessment: Assessment, subdomain: SubDomain | None) -> Questi
     for criterion in scope.criteria:
         criteria_of[criterion.subitem_id].append(criterion)
     evidence = _evidence_stamps(assessment)
+    page.requests = information_requests(assessment)
     sections = {sub.pk: (sub, []) for sub in shown}
     for item in items:
         blocks = []
@@ -178,7 +194,13 @@ def questionnaire(assessment: Assessment, subdomain: SubDomain | None) -> Questi
                 level.level.notation,
                 tuple(level.blocking),
                 tuple(
-                    (c.code, answers.get(c.pk), page.verdicts.get(c.pk), tuple(evidence.get(c.pk, ())))
+                    (
+                        c.code,
+                        answers.get(c.pk),
+                        page.verdicts.get(c.pk),
+                        tuple(evidence.get(c.pk, ())),
+                        _request_stamp(page.requests.get(c.pk)),
+                    )
                     for c in criteria
                 ),
             )
@@ -188,8 +210,14 @@ def questionnaire(assessment: Assessment, subdomain: SubDomain | None) -> Questi
     return page
 
 
-def load_rows(assessment: Assessment, blocks: list[SubItemBlock], verdicts: dict[int, VerdictInfo]) -> None:
-    """Fills the blocks' rows with their answers, evidence and verdicts: two queries for any number of blocks."""
+def load_rows(
+    assessment: Assessment,
+    blocks: list[SubItemBlock],
+    verdicts: dict[int, VerdictInfo],
+    requests: dict[int, Decision] | None = None,
+) -> None:
+    """Fills the blocks' rows with their answers, evidence, verdicts and requests for information: two queries
+    for any number of blocks."""
     criterion_ids = [criterion.pk for block in blocks for criterion in block.criteria]
     if not criterion_ids:
         return
@@ -197,15 +225,16 @@ def load_rows(assessment: Assessment, blocks: list[SubItemBlock], verdicts: dict
         answer.criterion_id: answer
         for answer in Answer.objects.filter(assessment=assessment, criterion_id__in=criterion_ids)
     }
-    evidence_by_criterion = _evidence_by_criterion(assessment, criterion_ids)
+    evidence = evidence_by_criterion(assessment, criterion_ids)
     for block in blocks:
         block.rows = [
             CriterionRow(
                 criterion,
                 answers.get(criterion.pk),
-                evidence_by_criterion.get(criterion.pk, []),
+                evidence.get(criterion.pk, []),
                 target=assessment.target_level,
                 verdict=verdicts.get(criterion.pk),
+                request=(requests or {}).get(criterion.pk),
             )
             for criterion in block.criteria
         ]
@@ -230,6 +259,19 @@ def _evidence_stamps(assessment: Assessment) -> dict[int, list[tuple]]:
     return grouped
 
 
+def information_requests(assessment: Assessment) -> dict[int, Decision]:
+    """The assessor's requests for information by criterion id, for the team to see at their criteria (none
+    before the first review: no query for a draft)."""
+    if assessment.state == AssessmentState.DRAFT:
+        return {}
+    rows = Decision.objects.filter(assessment=assessment, value=DecisionValue.INFO_REQUESTED)
+    return {decision.criterion_id: decision for decision in rows.select_related("decided_by")}
+
+
+def _request_stamp(request: Decision | None) -> tuple:
+    return () if request is None else (request.pk, request.version, request.is_current, request.reply)
+
+
 def evidence_choices(assessment: Assessment) -> list[Evidence]:
     """The assessment's evidence, for attaching one piece to more criteria."""
     return list(
@@ -237,7 +279,7 @@ def evidence_choices(assessment: Assessment) -> list[Evidence]:
     )
 
 
-def _evidence_by_criterion(assessment: Assessment, criterion_ids: list[int]) -> dict[int, list[Evidence]]:
+def evidence_by_criterion(assessment: Assessment, criterion_ids: list[int]) -> dict[int, list[Evidence]]:
     evidence = (
         Evidence.objects.filter(assessment=assessment, removed_at__isnull=True, links__criterion_id__in=criterion_ids)
         .annotate(linked_criterion_id=F("links__criterion_id"))
@@ -263,13 +305,17 @@ class AnswerFeedback:
     progress: Progress
 
 
-def answer_feedback(assessment: Assessment, criterion: Criterion, answer: Answer | None = None) -> AnswerFeedback:
+def answer_feedback(
+    assessment: Assessment, criterion: Criterion, answer: Answer | None = None, *, full_row: bool = True
+) -> AnswerFeedback:
     """After a save: pass the saved answer to spare reading it again. The levels and every progress bar come
-    from one query (the assessment's answers as values) over the catalogue in scope."""
+    from one query (the team's answers and the checks met, as values) over the catalogue in scope. With
+    full_row, the row also gets its evidence, verdict and request for information (for re-rendering it whole);
+    without, only what the answer form shows."""
     scope = catalog_scope(assessment)
-    answered = dict(Answer.objects.filter(assessment=assessment).values_list("criterion_id", "value"))
-    verdicts = verdicts_of(assessment)
-    answers = claimed_answers(answered, verdicts)
+    # The one-statement save (services/answer_statement.py) already read them.
+    answered, met_by_checks = getattr(answer, "claims", None) or _claims(assessment)
+    answers = dict.fromkeys(met_by_checks, VerdictValue.MET) | answered
     subitem = criterion.subitem
     subdomain_id = subitem.item.subdomain_id
     by_subitem: dict[int, dict[int, str | None]] = defaultdict(dict)  # this sub-domain's sub-items
@@ -280,11 +326,13 @@ def answer_feedback(assessment: Assessment, criterion: Criterion, answer: Answer
     progress = _progress(assessment, scope, answered)
     if answer is None:
         answer = Answer.objects.filter(assessment=assessment, criterion=criterion).first()
-    evidence = _evidence_by_criterion(assessment, [criterion.pk]).get(criterion.pk, [])
+    row = CriterionRow(criterion, answer, target=assessment.target_level)
+    if full_row:
+        row.evidence = evidence_by_criterion(assessment, [criterion.pk]).get(criterion.pk, [])
+        row.verdict = verdicts_of(assessment).get(criterion.pk)
+        row.request = information_requests(assessment).get(criterion.pk)
     return AnswerFeedback(
-        row=CriterionRow(
-            criterion, answer, evidence, target=assessment.target_level, verdict=verdicts.get(criterion.pk)
-        ),
+        row=row,
         subitem=subitem,
         level=subitem_level(siblings),
         blocking=blocking_levels(siblings, assessment.target_level),
@@ -292,6 +340,26 @@ def answer_feedback(assessment: Assessment, criterion: Criterion, answer: Answer
         subdomain_level=roll_up([subitem_level(answers) for answers in by_subitem.values()], assessment.model.rollup),
         progress=Progress(sum(p.answered for p in progress.values()), sum(p.required for p in progress.values())),
     )
+
+
+def _claims(assessment: Assessment) -> tuple[dict[int, str], set[int]]:
+    """The team's answers (criterion id → value) and the criteria whose checks are met, in one query."""
+    answers = Answer.objects.filter(assessment=assessment).values_list("criterion_id", "value")
+    met = (
+        Verdict.objects.filter(assessment=assessment, value=VerdictValue.MET)
+        .annotate(source=Value(CHECKS_MET, output_field=CharField()))
+        .values_list("criterion_id", "source")
+    )
+    answered, met_by_checks = {}, set()
+    for criterion_id, value in answers.union(met, all=True):
+        if value == CHECKS_MET:
+            met_by_checks.add(criterion_id)
+        else:
+            answered[criterion_id] = value
+    return answered, met_by_checks
+
+
+CHECKS_MET = "checks:met"  # marks a verdict's row in _claims' union (never an answer value)
 
 
 def find_criterion(assessment: Assessment, code: str) -> Criterion | None:

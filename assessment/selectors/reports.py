@@ -284,13 +284,14 @@ def _coverage(scope: Scope, target: int, answers, evidence_counts, decisions) ->
 
 
 def latest_metric_snapshot(assessment: Assessment) -> Evidence | None:
-    """The newest scored, non-removed delivery-metric evidence of the assessment (the metrics bridge's)."""
+    """The scored, non-removed delivery-metric evidence of the assessment (the metrics bridge's) with the latest
+    period (its effective date is the period's last day), newest first."""
     return (
         Evidence.objects.filter(
             assessment=assessment, kind=METRIC_SNAPSHOT, status=ScoringStatus.SCORED, removed_at__isnull=True
         )
-        .only("pk", "name", "facts", "uploaded_at")
-        .order_by("-uploaded_at", "-pk")
+        .only("pk", "name", "facts", "uploaded_at", "effective_on")
+        .order_by("-effective_on", "-uploaded_at", "-pk")
         .first()
     )
 

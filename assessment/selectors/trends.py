@@ -61,7 +61,7 @@ def _snapshot_facts(assessment_ids: list[int]) -> dict[int, dict]:
             status=ScoringStatus.SCORED,
             removed_at__isnull=True,
         )
-        .order_by("assessment_id", "-uploaded_at", "-pk")
+        .order_by("assessment_id", "-effective_on", "-uploaded_at", "-pk")
         .values_list("assessment_id", "facts")
     )
     latest: dict[int, dict] = {}

@@ -2,8 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.utils import timezone
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from assessment.exceptions import RuleViolation
@@ -11,7 +10,9 @@ from assessment.models import Answer, AnswerValue, Assessment, AssessmentState, 
 from assessment.selectors.catalog import current_model
 from assessment.selectors.levels import part_ids_in_scope
 from assessment.services import audit
+from assessment.services.answer_statement import save_in_one_statement
 from assessment.services.queueing import publish_after_commit
+from assessment.services.review import reopen_decisions
 
 DEFAULT_PARTS = ("cd",)
 
@@ -131,6 +132,9 @@ def _upsert_all(assessment: Assessment, pairs: list[tuple[Criterion, AnswerInput
         )
     }
     saved = [_upsert(assessment, criterion, existing.get(criterion.pk), item, actor) for criterion, item in pairs]
+    changed = [answer.criterion_id for answer in saved if getattr(answer, "was_changed", False)]
+    if assessment.state == AssessmentState.CHANGES_REQUESTED:
+        reopen_decisions(assessment=assessment, criterion_ids=changed, actor=actor, reason="answer.changed")
     _refresh_levels_later(assessment)
     return saved
 
@@ -142,10 +146,16 @@ def _refresh_levels_later(assessment: Assessment) -> None:
     publish_after_commit(refresh_levels, assessment.pk)
 
 
-def _upsert(assessment: Assessment, criterion: Criterion, answer: Answer | None, item: AnswerInput, actor) -> Answer:
+def _fields(item: AnswerInput) -> dict[str, str]:
+    """What is stored of an answer: trimmed texts, and a justification only for N/A."""
     fields = {"value": item.value, "comment": item.comment.strip(), "justification": item.justification.strip()}
     if item.value != AnswerValue.NOT_APPLICABLE:
         fields["justification"] = ""
+    return fields
+
+
+def _upsert(assessment: Assessment, criterion: Criterion, answer: Answer | None, item: AnswerInput, actor) -> Answer:
+    fields = _fields(item)
     before = None if answer is None else {name: getattr(answer, name) for name in fields}
     if before == fields:
         return answer
@@ -153,7 +163,7 @@ def _upsert(assessment: Assessment, criterion: Criterion, answer: Answer | None,
         answer = Answer(assessment=assessment, criterion=criterion)
     for name, value in fields.items():
         setattr(answer, name, value)
-    answer.updated_by = actor
+    answer.updated_by, answer.was_changed = actor, True
     answer.save()
     audit.record(
         organisation=assessment.organisation,
@@ -167,7 +177,6 @@ def _upsert(assessment: Assessment, criterion: Criterion, answer: Answer | None,
     return answer
 
 
-@transaction.atomic
 def save_answer(
     *,
     assessment: Assessment,
@@ -187,7 +196,22 @@ def save_answer(
     errors.update({field: [message] for field, message in _answer_problems(item).items()})
     if errors:
         raise RuleViolation(next(iter(errors.values()))[0], errors=errors)
-    return _upsert_all(assessment, [(criterion, item)], actor)[0]
+    if connection.vendor == "postgresql" and assessment.state == AssessmentState.DRAFT:
+        answer = save_in_one_statement(
+            assessment=assessment,
+            criterion=criterion,
+            fields=_fields(item),
+            actor=actor,
+            editable_states=(AssessmentState.DRAFT,),
+        )
+        if answer is None:  # submitted meanwhile: say so as the ORM path would
+            ensure_team_editable(Assessment.objects.get(pk=assessment.pk))
+            raise RuleViolation(_("This assessment can no longer be changed by the team."), field="state")
+        if answer.was_changed:
+            _refresh_levels_later(assessment)
+        return answer
+    with transaction.atomic():
+        return _upsert_all(assessment, [(criterion, item)], actor)[0]
 
 
 def is_in_scope(assessment: Assessment, criterion: Criterion) -> bool:
@@ -206,36 +230,20 @@ def required_criteria(assessment: Assessment):
     )
 
 
-@transaction.atomic
-def submit_assessment(*, assessment: Assessment, actor) -> Assessment:
-    """Hands the assessment to the assessors once every criterion up to the target level is answered."""
-    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if assessment.state == AssessmentState.SUBMITTED:
-        raise RuleViolation(_("This assessment is already submitted."), field="state")
-    ensure_team_editable(assessment)
-    missing = list(
+def missing_answers(assessment: Assessment) -> list[str]:
+    """Codes of the criteria up to the target level that the team has not answered, in catalogue order."""
+    return list(
         required_criteria(assessment)
         .exclude(pk__in=assessment.answers.values("criterion_id"))
         .order_by("subitem__item__subdomain__part__number", "subitem__position", "level")
         .values_list("code", flat=True)
     )
-    if missing:
-        shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
-        raise RuleViolation(
-            _("%(count)d criteria up to the target level are not answered yet: %(codes)s")
-            % {"count": len(missing), "codes": shown},
-            field="answers",
-        )
-    before = assessment.state
-    assessment.state, assessment.submitted_at = AssessmentState.SUBMITTED, timezone.now()
-    assessment.save(update_fields=["state", "submitted_at", "updated_at"])
-    audit.record(
-        organisation=assessment.organisation,
-        assessment=assessment,
-        actor=actor,
-        action="assessment.submitted",
-        target=str(assessment.pk),
-        before={"state": before},
-        after={"state": assessment.state},
-    )
-    return assessment
+
+
+def submit_assessment(*, assessment: Assessment, actor) -> Assessment:
+    """Hands the assessment to the assessors once every criterion up to the target level is answered."""
+    from assessment.services.lifecycle import transition
+
+    if assessment.state == AssessmentState.SUBMITTED:
+        raise RuleViolation(_("This assessment is already submitted."), field="state")
+    return transition(assessment=assessment, move_name="submit", actor=actor)

@@ -3,9 +3,11 @@
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from assessment.models import Membership, Organisation, Project
+from assessment.models import DecisionValue, Membership, Organisation, Project
 from assessment.selectors.catalog import current_model
-from assessment.services.assessments import AnswerInput, save_answers, start_assessment
+from assessment.services.assessments import AnswerInput, required_criteria, save_answers, start_assessment
+from assessment.services.lifecycle import transition
+from assessment.services.review import DecisionInput, decide_many
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - published demo credential, never used outside demo data
 DEMO_USERS = [
@@ -59,6 +61,7 @@ def seed_demo() -> list[str]:
         )
         project.team.set([users[username] for username in team])
     _demo_assessment(users["team"], Project.objects.get(organisation__slug="demo-telecom", name=DEMO_PROJECTS[0][1]))
+    _demo_published(users, Project.objects.get(organisation__slug="demo-telecom", name=DEMO_PROJECTS[1][1]))
     return lines
 
 
@@ -78,3 +81,28 @@ def _demo_assessment(team_member, project: Project) -> None:
         for level, value in enumerate(values, start=1)
     ]
     save_answers(assessment=assessment, items=answers, actor=team_member)
+
+
+def _demo_published(users: dict, project: Project) -> None:
+    """A reviewed and published assessment (target level 2), so confirmed levels and reports have something."""
+    if project.assessments.exists() or current_model() is None:
+        return
+    team_member, assessor = users["team"], users["assessor"]
+    assessment = start_assessment(project=project, actor=team_member, target_level=2)
+    criteria = list(required_criteria(assessment).order_by("code"))
+    # Two sub-items stay partly at level 2, so the published result shows the CAICT "2-" notation.
+    partly = {"cd.tm.auto.execution@2", "cd.data.test.coverage@2"}
+    save_answers(
+        assessment=assessment,
+        actor=team_member,
+        items=[AnswerInput(c.code, "partly" if c.code in partly else "met") for c in criteria],
+    )
+    transition(assessment=assessment, move_name="submit", actor=team_member)
+    assessment = transition(assessment=assessment, move_name="start_review", actor=assessor)
+    decide_many(
+        assessment=assessment,
+        items=[DecisionInput(c, DecisionValue.ACCEPTED) for c in criteria],
+        actor=assessor,
+    )
+    transition(assessment=assessment, move_name="complete_review", actor=assessor)
+    transition(assessment=assessment, move_name="publish", actor=assessor)

@@ -16,6 +16,7 @@ from assessment.models import Assessment, Evidence, EvidenceLink, EvidenceSource
 from assessment.services import audit, scoring
 from assessment.services.assessments import criteria_in_scope, ensure_team_editable, not_in_scope_message
 from assessment.services.queueing import publish_after_commit
+from assessment.services.review import reopen_decisions
 from assessment.uploads import safe_display_name, safe_text, sniff_media_type
 
 SNIFF_BYTES = 8192
@@ -152,6 +153,9 @@ def add_evidence(
                 target=evidence.name,
                 after={"id": evidence.pk, "sha256": evidence.sha256, "criteria": [c.code for c in criteria]},
             )
+            reopen_decisions(
+                assessment=assessment, criterion_ids=[c.pk for c in criteria], actor=actor, reason="evidence.added"
+            )
             _queue_scoring(evidence)
     except Exception:
         # Nothing half-written: a stored file without its record is removed again.
@@ -191,6 +195,9 @@ def attach_evidence(*, evidence: Evidence, criteria_codes: list[str], actor) -> 
             target=evidence.name,
             after={"criteria": [c.code for c in new]},
         )
+        reopen_decisions(
+            assessment=evidence.assessment, criterion_ids=[c.pk for c in new], actor=actor, reason="evidence.attached"
+        )
         scoring.refresh_verdicts(evidence.assessment, criterion_ids=[criterion.pk for criterion in new])
     return evidence
 
@@ -212,7 +219,9 @@ def remove_evidence(*, evidence: Evidence, actor) -> Evidence:
         target=evidence.name,
         before={"id": evidence.pk, "sha256": evidence.sha256},
     )
-    scoring.refresh_verdicts(
-        evidence.assessment, criterion_ids=list(evidence.links.values_list("criterion_id", flat=True))
+    criterion_ids = list(evidence.links.values_list("criterion_id", flat=True))
+    reopen_decisions(
+        assessment=evidence.assessment, criterion_ids=criterion_ids, actor=actor, reason="evidence.removed"
     )
+    scoring.refresh_verdicts(evidence.assessment, criterion_ids=criterion_ids)
     return evidence

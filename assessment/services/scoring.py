@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from assessment.models import Assessment, Criterion, Evidence, EvidenceLink, ScoringStatus, Verdict
+from assessment.models import Assessment, AssessmentState, Criterion, Evidence, EvidenceLink, ScoringStatus, Verdict
 from assessment.parsers import ParseError, read_evidence
 from assessment.scoring.checks import EvidenceFacts, evaluate
 from assessment.services import audit
@@ -120,8 +120,21 @@ def refresh_verdicts(assessment: Assessment, *, criterion_ids: list[int]) -> Non
     for link in links:
         item = link.evidence
         by_criterion.setdefault(link.criterion_id, []).append(EvidenceFacts(item.pk, item.summary, item.facts))
+    previous = dict(
+        Verdict.objects.filter(assessment=assessment, criterion__in=criteria).values_list("criterion_id", "value")
+    )
     for criterion in criteria:
         verdict = evaluate(criterion.checks, by_criterion.get(criterion.pk, []))
+        if previous.get(criterion.pk) != verdict.value:
+            audit.record(
+                organisation=assessment.organisation,
+                assessment=assessment,
+                actor=None,
+                action="verdict.changed",
+                target=criterion.code,
+                before={"verdict": previous[criterion.pk]} if criterion.pk in previous else None,
+                after={"verdict": verdict.value, "explanation": verdict.explanation_en},
+            )
         Verdict.objects.update_or_create(
             assessment=assessment,
             criterion=criterion,
@@ -142,3 +155,20 @@ def evidence_waiting_too_long():
         Q(status=ScoringStatus.PENDING, status_changed_at__lt=waiting)
         | Q(status=ScoringStatus.SCORING, status_changed_at__lt=_stale_before())
     )
+
+
+def refresh_after_expiry() -> int:
+    """Re-reads the verdicts of criteria whose evidence expired in the last week (the daily run may miss a day)
+    in assessments that are not published; returns how many assessments were refreshed."""
+    today = timezone.localdate()
+    links = EvidenceLink.objects.filter(
+        evidence__expires_on__lt=today,
+        evidence__expires_on__gte=today - datetime.timedelta(days=7),
+        evidence__removed_at__isnull=True,
+    ).exclude(evidence__assessment__state=AssessmentState.PUBLISHED)
+    by_assessment: dict[int, set[int]] = {}
+    for assessment_id, criterion_id in links.values_list("evidence__assessment_id", "criterion_id"):
+        by_assessment.setdefault(assessment_id, set()).add(criterion_id)
+    for assessment in Assessment.objects.filter(pk__in=by_assessment).select_related("model", "organisation"):
+        refresh_verdicts(assessment, criterion_ids=sorted(by_assessment[assessment.pk]))
+    return len(by_assessment)

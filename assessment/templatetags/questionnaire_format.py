@@ -3,7 +3,7 @@
 from django import template
 
 from assessment import block_cache
-from assessment.models import AnswerValue, VerdictValue
+from assessment.models import AnswerValue, DecisionValue, VerdictValue
 
 register = template.Library()
 
@@ -50,3 +50,33 @@ def cached_block(parser, token):
     nodelist = parser.parse(("endcached_block",))
     parser.delete_first_token()
     return CachedBlockNode(nodelist, parser.compile_filter(block))
+
+
+@register.simple_tag
+def decision_choices():
+    return DecisionValue.choices
+
+
+@register.filter
+def decision_label(value: str) -> str:
+    return DecisionValue(value).label if value in DecisionValue.values else ""
+
+
+class CachedPageNode(template.Node):
+    def __init__(self, nodelist: template.NodeList, key: template.base.FilterExpression):
+        self.nodelist, self.key = nodelist, key
+
+    def render(self, context) -> str:
+        html = self.nodelist.render(context)
+        block_cache.remember_page(self.key.resolve(context) or "", html)
+        return html
+
+
+@register.tag
+def cached_page(parser, token):
+    """{% cached_page key %}…{% endcached_page %}: renders the content and stores it under the key (when there
+    is one) for the next request with the same key (see block_cache.page_key)."""
+    _tag, key = token.split_contents()
+    nodelist = parser.parse(("endcached_page",))
+    parser.delete_first_token()
+    return CachedPageNode(nodelist, parser.compile_filter(key))

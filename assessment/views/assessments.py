@@ -15,6 +15,7 @@ from assessment.forms.questionnaire import AnswerForm, StartAssessmentForm
 from assessment.models import Answer
 from assessment.selectors import projects as project_selectors
 from assessment.selectors import questionnaire as selectors
+from assessment.selectors import review as review_selectors
 from assessment.services.assessments import save_answer, start_assessment, submit_assessment
 
 ALL_SUBDOMAINS = "all"  # the questionnaire's every sub-domain on one page (reviewing, printing)
@@ -64,6 +65,7 @@ def assessment_overview(request, assessment_id: int):
         "page": selectors.overview(assessment),
         "assessment": assessment,
         "editable": _editable(request.user, assessment),
+        **review_selectors.lifecycle_panel(assessment, request.user),
     }
     return render(request, "questionnaire/overview.html", context)
 
@@ -76,7 +78,7 @@ def _questionnaire_context(request, assessment, subdomain, **extra) -> dict:
     page = selectors.questionnaire(assessment, subdomain)
     editable, urls = _editable(request.user, assessment), selectors.questionnaire_urls(assessment)
     block_cache.prepare(request, page, editable=editable, urls=urls, failed_row=extra.get("failed_row"))
-    return {"page": page, "assessment": assessment, "editable": editable, "urls": urls, **extra}
+    return {"page": page, "assessment": assessment, "current": subdomain, "editable": editable, "urls": urls, **extra}
 
 
 @login_required
@@ -86,7 +88,14 @@ def questionnaire(request, assessment_id: int, subdomain_code: str):
     subdomain = None if subdomain_code == ALL_SUBDOMAINS else selectors.find_subdomain(assessment, subdomain_code)
     if subdomain is None and subdomain_code != ALL_SUBDOMAINS:
         raise Http404(_("No such sub-domain in this assessment."))
-    return render(request, "questionnaire/page.html", _questionnaire_context(request, assessment, subdomain))
+    editable, urls = _editable(request.user, assessment), selectors.questionnaire_urls(assessment)
+    key = block_cache.page_key(request, assessment, subdomain_code, editable=editable, urls=urls)
+    content = block_cache.cached_page(key)
+    if content is not None:
+        context = {"assessment": assessment, "current": subdomain, "cached_content": content}
+        return render(request, "questionnaire/page.html", context)
+    context = _questionnaire_context(request, assessment, subdomain, page_key=key)
+    return render(request, "questionnaire/page.html", context)
 
 
 @login_required
@@ -119,7 +128,7 @@ def _answer_response(request, assessment, criterion, error: str, answer=None):
     subdomain = criterion.subitem.item.subdomain
     if not error and not request.htmx:
         return redirect(reverse("questionnaire", args=(assessment.pk, subdomain.code)) + f"#c-{criterion.pk}")
-    feedback = selectors.answer_feedback(assessment, criterion, answer)
+    feedback = selectors.answer_feedback(assessment, criterion, answer, full_row=not request.htmx)
     if error:
         # Keep what the person typed, so a refused save loses nothing.
         feedback.row.answer = Answer(
@@ -137,7 +146,7 @@ def _answer_response(request, assessment, criterion, error: str, answer=None):
             "subdomain": subdomain,
             "urls": selectors.questionnaire_urls(assessment),
         }
-        return render(request, "questionnaire/page.html#answer-saved", context, status=422 if error else 200)
+        return render(request, "questionnaire/page.html#answer-form-saved", context, status=422 if error else 200)
     context = _questionnaire_context(request, assessment, subdomain, failed_row=feedback.row)
     return render(request, "questionnaire/page.html", context, status=422)
 

@@ -19,7 +19,11 @@ def test_seed_demo_creates_every_persona_with_the_demo_password(django_user_mode
     assert "created team (team in demo-telecom)" in capsys.readouterr().out
     outsider = django_user_model.objects.get(username="outsider")
     assert [m.organisation.slug for m in outsider.memberships.all()] == ["demo-bank"]
-    assert Assessment.objects.filter(project__organisation__slug="demo-telecom").count() == 1
+    states = Assessment.objects.filter(project__organisation__slug="demo-telecom").values_list("state", flat=True)
+    assert sorted(states) == ["draft", "published"]
+    published = Assessment.objects.get(state="published")
+    # Reviewed by the assessor: two sub-items partly at level 2, so the confirmed Part 3 level reads "2-".
+    assert published.snapshot["levels"]["confirmed"]["parts"]["cd"]["level"] == "2-"
 
 
 def test_seed_demo_twice_changes_nothing(django_user_model):

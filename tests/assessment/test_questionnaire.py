@@ -27,7 +27,7 @@ def test_the_team_sees_the_sub_domain_with_progress_and_ladders(client, team, as
     assert 'id="tab-progress-' in body and "0/21" in body
 
 
-def test_htmx_save_returns_the_row_and_updates_level_and_progress_out_of_band(client, team, assessment):
+def test_htmx_save_returns_the_answer_form_and_updates_level_and_progress_out_of_band(client, team, assessment):
     client.force_login(team)
     save_answers(
         assessment=assessment,
@@ -41,7 +41,8 @@ def test_htmx_save_returns_the_row_and_updates_level_and_progress_out_of_band(cl
     )
     body = response.content.decode()
     assert response.status_code == 200
-    assert body.lstrip().startswith('<li id="c-')
+    # Only the form is swapped (the evidence beside it is unchanged); level and progress bars out of band.
+    assert body.lstrip().startswith('<form class="answer-form" id="f-')
     assert 'hx-swap-oob="true"' in body
     assert '<strong class="level-notation">3-</strong>' in body
     assert "3 of 147 required criteria answered" in body and ">3/21 <strong" in body

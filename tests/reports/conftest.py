@@ -38,6 +38,16 @@ def metric_snapshot(assessment, actor, facts: dict, *, name: str = "Delivery met
     )
 
 
+@pytest.fixture(autouse=True)
+def fresh_fragments():
+    """Rendered report fragments are cached in-process; each test starts without another's."""
+    from django.core.cache import caches
+
+    caches["fragments"].clear()
+    yield
+    caches["fragments"].clear()
+
+
 @pytest.fixture
 def all_subitems(caict):
     from assessment.selectors.catalog import model_catalog

@@ -129,3 +129,34 @@ def test_report_page_has_radar_and_heat_map_without_javascript(client, assessmen
     assert html.count("<polygon") >= 7  # five rings, target, achieved
     assert "配置管理" in html or "Configuration management" in html
     assert 'class="table heat"' in html
+
+
+def test_delivery_panel_reads_what_the_metrics_bridge_records(client, assessment, manager):
+    import datetime
+
+    from assessment.services.snapshots import record_metric_snapshot
+
+    facts = {
+        "snapshot.period": "month",
+        "snapshot.period_start": "2026-10-01",
+        "snapshot.period_end": "2026-10-31",
+        "deployments.per_week": 8.0,
+        "delivery.deployment_frequency_per_day": 1.14,
+        "delivery.release_per_week": 8.0,
+        "delivery.lead_time_median_hours": 20.5,
+        "delivery.change_fail_rate": 0.125,
+        "delivery.recovery_hours": 3.0,
+    }
+    evidence = record_metric_snapshot(
+        assessment=assessment,
+        facts=facts,
+        period_start=datetime.date(2026, 10, 1),
+        period_end=datetime.date(2026, 10, 31),
+        summary="October",
+    )
+    assert evidence is not None
+    client.force_login(manager)
+    response = client.get(reverse("report", args=(assessment.pk,)))
+    html = response.content.decode()
+    assert "2026-10-01 – 2026-10-31" in html
+    assert "12.5%" in html and "20.5 h" in html and "8/wk" in html and "1.1/d" in html

@@ -1,0 +1,297 @@
+"""Assessors' decisions on criteria, the team's replies, and re-review after a change.
+
+A decision is taken only while the assessment is in review, by the assessor it is assigned to, on a claim
+they did not make themselves (separation of duties). Concurrent decisions on one criterion are serialised by
+a row lock; a caller that says which `version` it saw is refused when someone else's decision came first.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessment.access import Action, can
+from assessment.exceptions import RuleViolation
+from assessment.models import (
+    Answer,
+    AnswerValue,
+    Assessment,
+    AssessmentState,
+    Criterion,
+    Decision,
+    DecisionValue,
+    EvidenceLink,
+    Verdict,
+    VerdictValue,
+)
+from assessment.services import audit
+from assessment.services.queueing import publish_after_commit
+
+
+def may_decide(assessment: Assessment, user) -> bool:
+    """Whether this person may take decisions on the assessment now (each criterion may still be refused)."""
+    try:
+        _ensure_reviewer(assessment, user)
+    except (PermissionDenied, RuleViolation):
+        return False
+    return True
+
+
+def _locked(assessment: Assessment) -> Assessment:
+    """The assessment as it is now, locked until the transaction ends: a decision and a lifecycle move on the
+    same assessment never interleave."""
+    return Assessment.objects.select_for_update().select_related("project", "organisation").get(pk=assessment.pk)
+
+
+def _ensure_reviewer(assessment: Assessment, actor) -> None:
+    if not can(actor, Action.REVIEW, assessment.project):
+        raise PermissionDenied(_("Only an assessor of the organisation may decide on criteria."))
+    if assessment.assessor_id != actor.pk:
+        raise PermissionDenied(_("Only the assessor this assessment is assigned to may decide on its criteria."))
+    if assessment.state != AssessmentState.IN_REVIEW:
+        raise RuleViolation(
+            _("Decisions are taken while the assessment is in review; it is %(state)s.")
+            % {"state": assessment.get_state_display()},
+            field="state",
+        )
+
+
+def _ensure_not_own_work(assessment: Assessment, criterion: Criterion, actor) -> None:
+    """Nobody reviews a claim they made or evidence they uploaded."""
+    answered = Answer.objects.filter(assessment=assessment, criterion=criterion, updated_by=actor).exists()
+    uploaded = EvidenceLink.objects.filter(
+        criterion=criterion,
+        evidence__assessment=assessment,
+        evidence__removed_at__isnull=True,
+        evidence__uploaded_by=actor,
+    ).exists()
+    if answered or uploaded:
+        raise RuleViolation(
+            _("You answered %(code)s or uploaded its evidence, so another assessor has to decide on it.")
+            % {"code": criterion.code},
+            field="criterion",
+        )
+
+
+@dataclass(frozen=True)
+class DecisionInput:
+    criterion: Criterion
+    value: str
+    comment: str = ""
+    override_reason: str = ""
+    expected_version: int | None = None  # the version the assessor saw; None to decide regardless
+
+
+def _problems(item: DecisionInput, verdict: str) -> dict[str, str]:
+    problems = {}
+    if item.value not in DecisionValue.values:
+        problems["decision"] = _("Choose accepted, rejected or info_requested.")
+    elif item.value != DecisionValue.ACCEPTED and not item.comment.strip():
+        problems["comment"] = _("Say what is wrong or what information you need: the team reads this comment.")
+    against = (item.value == DecisionValue.ACCEPTED and verdict == VerdictValue.NOT_MET) or (
+        item.value == DecisionValue.REJECTED and verdict == VerdictValue.MET
+    )
+    if against and not item.override_reason.strip():
+        problems["override_reason"] = _("This goes against the automatic verdict (%(verdict)s): give the reason.") % {
+            "verdict": VerdictValue(verdict).label
+        }
+    return problems
+
+
+@transaction.atomic
+def decide(*, assessment: Assessment, item: DecisionInput, actor) -> Decision:
+    """Records the assessor's decision on one criterion; the previous one is kept in the audit trail."""
+    assessment = _locked(assessment)
+    _ensure_reviewer(assessment, actor)
+    if item.criterion.model_id != assessment.model_id:
+        raise RuleViolation(
+            _("%(code)s is not a criterion of this assessment.") % {"code": item.criterion.code}, field="criterion"
+        )
+    verdict = Verdict.objects.filter(assessment=assessment, criterion=item.criterion).values_list("value", flat=True)
+    verdict = next(iter(verdict), "")
+    problems = _problems(item, verdict)
+    if problems:
+        raise RuleViolation(next(iter(problems.values())), errors={k: [v] for k, v in problems.items()})
+    _ensure_not_own_work(assessment, item.criterion, actor)
+    decision = _locked_decision(assessment, item.criterion)
+    if item.expected_version is not None and item.expected_version != decision.version:
+        raise RuleViolation(
+            _("%(name)s decided on %(code)s meanwhile; look at their decision before you change it.")
+            % {"name": decision.decided_by, "code": item.criterion.code},
+            field="version",
+        )
+    before = None if decision.version == 0 else _as_data(decision)
+    decision.value, decision.comment = item.value, item.comment.strip()
+    decision.override_reason = item.override_reason.strip()
+    decision.verdict_value, decision.is_current, decision.reply = verdict, True, ""
+    decision.decided_by, decision.decided_at, decision.version = actor, timezone.now(), decision.version + 1
+    decision.save()
+    audit.record(
+        organisation=assessment.organisation,
+        assessment=assessment,
+        actor=actor,
+        action="decision.recorded",
+        target=item.criterion.code,
+        before=before,
+        after=_as_data(decision),
+    )
+    _refresh_levels(assessment)
+    return decision
+
+
+def _locked_decision(assessment: Assessment, criterion: Criterion) -> Decision:
+    """The criterion's decision, locked for this transaction; created empty (version 0) when there is none, so
+    two first decisions at once queue on the same row instead of one failing on the unique constraint."""
+    rows = Decision.objects.select_for_update().select_related("decided_by")
+    decision = rows.filter(assessment=assessment, criterion=criterion).first()
+    if decision is not None:
+        return decision
+    try:
+        with transaction.atomic():
+            placeholder = Decision.objects.create(
+                assessment=assessment,
+                criterion=criterion,
+                value=DecisionValue.INFO_REQUESTED,
+                version=0,
+                is_current=False,
+                decided_by_id=assessment.assessor_id,
+                decided_at=timezone.now(),
+            )
+    except IntegrityError:
+        return rows.get(assessment=assessment, criterion=criterion)
+    return rows.get(pk=placeholder.pk)
+
+
+def _as_data(decision: Decision) -> dict:
+    return {
+        "decision": decision.value,
+        "comment": decision.comment,
+        "override_reason": decision.override_reason,
+        "verdict": decision.verdict_value,
+        "is_current": decision.is_current,
+        "version": decision.version,
+    }
+
+
+def bulk_accept(*, assessment: Assessment, criteria: list[Criterion], actor) -> list[Decision]:
+    """Accepts these criteria, each of which must have the automatic verdict `met` and no decision yet; the
+    caller shows the person how many first (the confirmation). All or nothing."""
+    with transaction.atomic():
+        assessment = _locked(assessment)
+        _ensure_reviewer(assessment, actor)
+        verdicts = dict(
+            Verdict.objects.filter(assessment=assessment, criterion__in=criteria).values_list("criterion_id", "value")
+        )
+        answers = dict(
+            Answer.objects.filter(assessment=assessment, criterion__in=criteria).values_list("criterion_id", "value")
+        )
+        decided = set(
+            Decision.objects.filter(assessment=assessment, criterion__in=criteria, is_current=True).values_list(
+                "criterion_id", flat=True
+            )
+        )
+        for criterion in criteria:
+            answer = answers.get(criterion.pk, AnswerValue.MET)
+            if verdicts.get(criterion.pk) != VerdictValue.MET or answer != AnswerValue.MET or criterion.pk in decided:
+                raise RuleViolation(
+                    _(
+                        "%(code)s cannot be accepted in bulk: its automatic verdict is not met, the team's answer "
+                        "differs, or it was decided already."
+                    )
+                    % {"code": criterion.code},
+                    field="criteria",
+                )
+        return [
+            decide(
+                assessment=assessment,
+                item=DecisionInput(criterion, DecisionValue.ACCEPTED, expected_version=None),
+                actor=actor,
+            )
+            for criterion in criteria
+        ]
+
+
+@transaction.atomic
+def reply_to_request(*, assessment: Assessment, criterion: Criterion, reply: str, actor) -> Decision:
+    """The team's answer to a request for information; the criterion goes back for review."""
+    from assessment.services.assessments import ensure_team_editable
+
+    assessment = _locked(assessment)
+    ensure_team_editable(assessment)
+    decision = (
+        Decision.objects.select_for_update()
+        .filter(assessment=assessment, criterion=criterion, value=DecisionValue.INFO_REQUESTED)
+        .first()
+    )
+    if decision is None:
+        raise RuleViolation(
+            _("No information was requested on %(code)s.") % {"code": criterion.code}, field="criterion"
+        )
+    if not reply.strip():
+        raise RuleViolation(_("Write your reply."), field="reply")
+    before = _as_data(decision) | {"reply": decision.reply}
+    decision.reply, decision.is_current = reply.strip(), False
+    decision.save(update_fields=["reply", "is_current"])
+    audit.record(
+        organisation=assessment.organisation,
+        assessment=assessment,
+        actor=actor,
+        action="decision.replied",
+        target=criterion.code,
+        before=before,
+        after=_as_data(decision) | {"reply": decision.reply},
+    )
+    return decision
+
+
+def reopen_decisions(*, assessment: Assessment, criterion_ids: list[int], actor, reason: str) -> int:
+    """A changed answer or evidence sends only its criteria back for re-review: their decisions stop counting.
+    Call inside the change's transaction. Returns how many decisions were reopened."""
+    if assessment.state not in (AssessmentState.CHANGES_REQUESTED, AssessmentState.DRAFT) or not criterion_ids:
+        return 0
+    reopened = list(
+        Decision.objects.filter(assessment=assessment, criterion_id__in=criterion_ids, is_current=True)
+        .select_related("criterion")
+        .only("pk", "value", "criterion__code")
+    )
+    if not reopened:
+        return 0
+    Decision.objects.filter(pk__in=[decision.pk for decision in reopened]).update(is_current=False)
+    for decision in reopened:
+        audit.record(
+            organisation=assessment.organisation,
+            assessment=assessment,
+            actor=actor,
+            action="decision.reopened",
+            target=decision.criterion.code,
+            before={"decision": decision.value, "is_current": True},
+            after={"is_current": False, "because": reason},
+        )
+    _refresh_levels(assessment)
+    return len(reopened)
+
+
+def _refresh_levels(assessment: Assessment) -> None:
+    """Confirmed levels follow the decisions, recomputed by a worker after the commit."""
+    from assessment.tasks import refresh_levels
+
+    publish_after_commit(refresh_levels, assessment.pk)
+
+
+@transaction.atomic
+def decide_many(*, assessment: Assessment, items: list[DecisionInput], actor) -> list[Decision]:
+    """decide for several criteria, all or nothing; problems are reported by position (e.g. `2.comment`)."""
+    assessment = _locked(assessment)
+    _ensure_reviewer(assessment, actor)
+    decisions, errors = [], {}
+    for index, item in enumerate(items):
+        try:
+            decisions.append(decide(assessment=assessment, item=item, actor=actor))
+        except RuleViolation as violation:
+            for field, messages in violation.errors.items():
+                errors[f"{index}.{field}"] = messages
+    if errors:
+        raise RuleViolation(next(iter(errors.values()))[0], errors=errors)
+    return decisions

@@ -1,0 +1,199 @@
+"""Formatting for the metrics pages: figures with their units, DORA bands, and server-drawn SVG trend charts."""
+
+from dataclasses import dataclass
+
+from django import template
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from metrics.bands import BAND_LABELS, BAND_ORDER, shading
+from metrics.selectors.dashboard import ProjectDashboard
+from metrics.selectors.figures import PeriodFigures
+
+register = template.Library()
+
+# (figure, label, unit, group, band key or None, companion figure shown as a detail)
+FIGURES = [
+    ("deployment_frequency_per_week", gettext_lazy("Deployment frequency"), "per_week", "dora", True, None),
+    ("lead_time_median_hours", gettext_lazy("Change lead time"), "hours", "dora", True, "lead_time_p90_hours"),
+    ("change_fail_rate", gettext_lazy("Change fail rate"), "rate", "dora", True, None),
+    ("recovery_median_hours", gettext_lazy("Failed deployment recovery time"), "hours", "dora", True, None),
+    ("rework_rate", gettext_lazy("Deployment rework rate"), "rate", "dora", False, None),
+    (
+        "build_duration_median_seconds",
+        gettext_lazy("Build duration"),
+        "seconds",
+        "caict",
+        False,
+        "build_duration_p90_seconds",
+    ),
+    ("pipeline_success_rate", gettext_lazy("Pipeline success rate"), "rate", "caict", False, None),
+    ("delivery_cycle_median_days", gettext_lazy("Delivery cycle"), "days", "caict", False, None),
+    ("release_per_week", gettext_lazy("Release frequency"), "per_week", "caict", False, None),
+    ("ci_feedback_median_minutes", gettext_lazy("CI feedback time (red to green)"), "minutes", "caict", False, None),
+]
+OVERVIEW = ["deployment_frequency_per_week", "lead_time_median_hours", "change_fail_rate", "recovery_median_hours"]
+_SECONDS = {"hours": 3600, "seconds": 1, "days": 86400, "minutes": 60}
+WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 320, 150, 40, 8, 8, 22
+
+
+def _number(value: float, digits: int = 1) -> str:
+    return number_format(round(value, digits), decimal_pos=digits if value % 1 else 0)
+
+
+def duration(seconds: float) -> str:
+    """A duration in the unit that reads best: seconds, minutes, hours or days."""
+    if seconds < 120:
+        return _("%(value)s s") % {"value": _number(seconds, 0)}
+    if seconds < 7200:
+        return _("%(value)s min") % {"value": _number(seconds / 60)}
+    if seconds < 172800:
+        return _("%(value)s h") % {"value": _number(seconds / 3600)}
+    return _("%(value)s d") % {"value": _number(seconds / 86400)}
+
+
+def tick(value: float, unit: str) -> str:
+    """Axis labels: the number alone for rates per week, a short unit for durations."""
+    if unit in ("rate", "coverage"):
+        return f"{round(value * 100)}%"
+    if unit == "per_week":
+        return _number(value)
+    seconds = value * _SECONDS[unit]
+    for size, suffix in ((86400, _("d")), (3600, _("h")), (60, _("min")), (1, _("s"))):
+        if seconds >= size or size == 1:
+            return f"{_number(seconds / size)}{suffix}"
+    return ""
+
+
+def show(value, unit: str) -> str:
+    if value is None:
+        return "–"
+    if unit == "rate":
+        return f"{_number(value * 100)}%"
+    if unit == "per_week":
+        return _("%(value)s a week") % {"value": _number(value, 2 if value < 1 else 1)}
+    if unit == "coverage":
+        return f"{_number(value * 100)}%"
+    return duration(value * _SECONDS[unit])
+
+
+@register.filter
+def band_label(band: str | None) -> str:
+    return str(BAND_LABELS.get(band, _("No band")))
+
+
+@register.filter
+def period_label(figures: PeriodFigures) -> str:
+    period = figures.period
+    if period.kind == "month":
+        return date_format(period.start, "YEAR_MONTH_FORMAT")
+    if period.kind == "quarter":
+        return _("Q%(quarter)s %(year)s") % {"quarter": (period.start.month - 1) // 3 + 1, "year": period.start.year}
+    return _("Week of %(day)s") % {"day": date_format(period.start, "SHORT_DATE_FORMAT")}
+
+
+@register.filter
+def coverage_text(coverage) -> str:
+    return show(coverage.line_rate, "coverage") if coverage else "–"
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    bands: list[dict]
+    segments: list[str]
+    points: list[dict]
+    y_labels: list[dict]
+    x_labels: list[dict]
+    width: int = WIDTH
+    height: int = HEIGHT
+    plot_left: int = LEFT
+    plot_right: int = WIDTH - RIGHT
+    plot_width: int = WIDTH - LEFT - RIGHT
+    plot_bottom: int = HEIGHT - BOTTOM
+    tick_x: int = LEFT - 4
+    label_y: int = HEIGHT - 6
+
+
+def _chart(title: str, name: str, unit: str, banded: bool, series: list[PeriodFigures]) -> Chart:
+    values = [getattr(figures, name) for figures in series]
+    known = [value for value in values if value is not None]
+    top = max(known, default=0) * 1.15 or 1.0
+    if unit == "rate":
+        top = min(max(top, 0.2), 1.0)
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    step = plot_w / max(len(series) - 1, 1)
+
+    def y(value: float) -> float:
+        return round(TOP + plot_h * (1 - min(value, top) / top), 1)
+
+    points, segments, current = [], [], []
+    for index, (figures, value) in enumerate(zip(series, values, strict=True)):
+        if value is None:
+            segments, current = segments + ([" ".join(current)] if current else []), []
+            continue
+        x = round(LEFT + index * step, 1)
+        current.append(f"{x},{y(value)}")
+        label = f"{period_label(figures)}: {show(value, unit)}"
+        points.append({"x": x, "y": y(value), "label": label, "is_complete": figures.is_complete})
+    segments += [" ".join(current)] if current else []
+    bands = [
+        {"band": band, "y": y(high), "height": round(y(low) - y(high), 1), "label": band_label(band)}
+        for band, low, high in (shading(name, top) if banded else [])
+    ]
+    y_labels = [{"y": y(value), "text": tick(value, unit)} for value in (0, top / 2, top)]
+    ends = sorted({0, len(series) // 2, len(series) - 1}) if series else []
+    anchors = {0: "start", len(series) - 1: "end"}
+    x_labels = [
+        {
+            "x": round(LEFT + index * step, 1),
+            "text": date_format(series[index].period.start, "m-d"),
+            "anchor": anchors.get(index, "middle"),
+        }
+        for index in ends
+    ]
+    return Chart(str(title), bands, segments, points, y_labels, x_labels)
+
+
+@register.simple_tag
+def figure_panels(dashboard: ProjectDashboard) -> list[dict]:
+    """Per figure: its label, the current period's value and band, a detail line, and its trend chart."""
+    current = dashboard.current
+    panels = []
+    for name, label, unit, group, banded, companion in FIGURES:
+        value = getattr(current, name) if current else None
+        detail = "" if banded or group != "dora" else _("DORA gives no bands for this figure.")
+        if companion and current and getattr(current, companion) is not None:
+            detail = _("90th percentile %(value)s") % {"value": show(getattr(current, companion), unit)}
+        panels.append(
+            {
+                "name": name,
+                "label": label,
+                "group": group,
+                "value": show(value, unit),
+                "band": current.bands.get(name) if current and banded else None,
+                "is_banded": banded,
+                "detail": detail,
+                "chart": _chart(label, name, unit, banded, dashboard.series),
+                "rows": [(period_label(figures), show(getattr(figures, name), unit)) for figures in dashboard.series],
+            }
+        )
+    return panels
+
+
+@register.simple_tag
+def band_legend() -> list[tuple[str, str]]:
+    return [(band, str(BAND_LABELS[band])) for band in BAND_ORDER]
+
+
+@register.simple_tag
+def overview_cells(figures: PeriodFigures) -> list[dict]:
+    units = {name: unit for name, _label, unit, *_rest in FIGURES}
+    return [{"value": show(getattr(figures, name), units[name]), "band": figures.bands.get(name)} for name in OVERVIEW]
+
+
+@register.simple_tag
+def overview_headings() -> list[str]:
+    labels = {name: label for name, label, *_rest in FIGURES}
+    return [labels[name] for name in OVERVIEW]
