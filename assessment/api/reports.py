@@ -28,20 +28,20 @@ class FileOrJSON(DefaultContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
-class LevelNameOutput(serializers.Serializer):
+class ReportLevelNameOutput(serializers.Serializer):
     level = serializers.IntegerField()
     name_zh = serializers.CharField()
     name_en = serializers.CharField()
 
 
-class OverallOutput(serializers.Serializer):
+class ReportOverallOutput(serializers.Serializer):
     reading = serializers.ChoiceField(choices=READINGS)
     level = serializers.CharField(help_text='CAICT notation: "3" reached, "3-" level 3 partly met, "0" none.')
     achieved = serializers.IntegerField()
-    name = LevelNameOutput(allow_null=True, help_text="The achieved level's name; null at level 0.")
+    name = ReportLevelNameOutput(allow_null=True, help_text="The achieved level's name; null at level 0.")
 
 
-class BacklogOutput(serializers.Serializer):
+class ReportBacklogOutput(serializers.Serializer):
     subdomain = serializers.CharField()
     subitem = serializers.CharField()
     subitem_level = serializers.CharField()
@@ -52,7 +52,7 @@ class BacklogOutput(serializers.Serializer):
     review = serializers.CharField(help_text="accepted, rejected, info_requested, or empty when not reviewed.")
 
 
-class CoverageOutput(serializers.Serializer):
+class ReportCoverageOutput(serializers.Serializer):
     criteria = serializers.IntegerField(help_text="Criteria up to the target level.")
     answered = serializers.IntegerField()
     with_evidence = serializers.IntegerField()
@@ -66,16 +66,16 @@ class ReportOutput(serializers.Serializer):
     assessment = serializers.IntegerField()
     reading = serializers.ChoiceField(choices=READINGS)
     target_level = serializers.IntegerField()
-    overall = OverallOutput()
-    other = OverallOutput(help_text="The other reading's overall level.")
+    overall = ReportOverallOutput()
+    other = ReportOverallOutput(help_text="The other reading's overall level.")
     parts = GroupLevelOutput(many=True)
     subdomains = GroupLevelOutput(many=True)
     heat = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
         help_text="Per sub-item code, the answer state of criteria 1..5 (met, partly, not_met, na, unanswered).",
     )
-    backlog = BacklogOutput(many=True)
-    coverage = CoverageOutput()
+    backlog = ReportBacklogOutput(many=True)
+    coverage = ReportCoverageOutput()
     delivery = serializers.DictField(allow_null=True, help_text="Latest delivery-metric figures, or null.")
     levels = serializers.JSONField(help_text="Both readings per sub-item, as assessments/{id}/levels/ gives them.")
 
@@ -159,7 +159,7 @@ class PdfQuery(ReportQuery):
     kind = serializers.ChoiceField(choices=ReportKind.choices, default=ReportKind.REPORT)
 
 
-class PdfPendingOutput(serializers.Serializer):
+class ReportPdfPendingOutput(serializers.Serializer):
     status = serializers.ChoiceField(choices=ReportStatus.choices)
     progress = serializers.IntegerField(help_text="0..100")
     reason = serializers.CharField(help_text="Why rendering failed, when it did.")
@@ -173,7 +173,7 @@ class ReportPdfView(APIView):
         parameters=[PdfQuery],
         responses={
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF, when ready."),
-            202: OpenApiResponse(PdfPendingOutput, description="Rendering: ask again until 200."),
+            202: OpenApiResponse(ReportPdfPendingOutput, description="Rendering: ask again until 200."),
             **error_responses(400, 404),
         },
     )
