@@ -38,6 +38,24 @@ def metric_snapshot(assessment, actor, facts: dict, *, name: str = "Delivery met
     )
 
 
+@pytest.fixture(scope="module")
+def celery_worker():
+    """A real worker for this module only. The session-wide one (tests/conftest.py) would keep consuming the
+    shared test broker through the later tests/scoring fault tests, which count deliveries themselves."""
+    import redis
+    from celery.contrib.testing.worker import start_worker
+    from django.conf import settings
+
+    from config.celery import app
+    from tests.conftest import WORKER_QUEUES
+
+    if settings.CELERY_BROKER_URL.startswith("memory"):
+        pytest.fail("worker tests need CELERY_BROKER_URL pointing at Redis (scripts/test sets it)")
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
+    with start_worker(app, pool="solo", perform_ping_check=False, queues=WORKER_QUEUES, shutdown_timeout=30) as worker:
+        yield worker
+
+
 @pytest.fixture(autouse=True)
 def fresh_fragments():
     """Rendered report fragments are cached in-process; each test starts without another's."""
