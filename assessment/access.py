@@ -18,8 +18,11 @@ from assessment.models import (
     Membership,
     Organisation,
     Project,
+    ReportFile,
+    ShareLink,
     WebhookSubscription,
 )
+from assessment.models.reports import token_digest
 
 
 class Action:
@@ -27,6 +30,7 @@ class Action:
     WORK = "work"  # the team's work on a project: start assessments, answer, add and remove evidence
     ADMINISTER = "administer"  # manage members, roles and projects
     REVIEW = "review"  # an assessor's work: take assessments for review, decide on criteria, publish
+    OVERSEE = "oversee"  # managers' (and admins') reading across projects: portfolio, share links
 
 
 def membership_of(user, organisation_id: int, project: Project | None = None) -> Membership | None:
@@ -62,6 +66,8 @@ def _check(user, membership: Membership | None, action: str, project: Project | 
         return
     if action == Action.REVIEW and membership.is_assessor:
         return
+    if action == Action.OVERSEE and (membership.is_manager or membership.is_admin):
+        return
     if action == Action.WORK and membership.is_team_member and (project is None or _on_team(user, project)):
         return
     raise PermissionDenied(_("Your role does not allow this."))
@@ -96,7 +102,12 @@ def access_project(user, project_id, *, action: str = Action.VIEW) -> Project:
 
 
 def access_assessment(user, assessment_id, *, action: str = Action.VIEW) -> Assessment:
-    rows = Assessment.objects.select_related("project", "organisation", "model").filter(pk=_as_id(assessment_id))
+    # The stored levels (several kB of JSON, read by nothing that gets an assessment here) stay in the database.
+    rows = (
+        Assessment.objects.select_related("project", "organisation", "model")
+        .defer("stored_levels")
+        .filter(pk=_as_id(assessment_id))
+    )
     assessment = _only_row(_with_membership(rows, user))
     _remember_membership(user, assessment)
     _check(
@@ -167,6 +178,43 @@ def access_webhook_subscription(
     )
     _check(user, subscription and membership_of(user, subscription.organisation_id), action)
     return subscription
+
+
+def access_report_file(user, report_file_id, *, action: str = Action.VIEW) -> ReportFile:
+    report_file = (
+        ReportFile.objects.select_related("assessment__project").defer("content").filter(pk=_as_id(report_file_id))
+    ).first()
+    _check(
+        user,
+        report_file and membership_of(user, report_file.assessment.organisation_id, report_file.assessment.project),
+        action,
+        report_file.assessment.project if report_file else None,
+    )
+    return report_file
+
+
+def access_share_link(user, link_id, *, action: str = Action.OVERSEE) -> ShareLink:
+    link = ShareLink.objects.select_related("assessment__project").filter(pk=_as_id(link_id)).first()
+    _check(
+        user,
+        link and membership_of(user, link.organisation_id, link.assessment.project),
+        action,
+        link.assessment.project if link else None,
+    )
+    return link
+
+
+def access_shared_assessment(token: str) -> ShareLink:
+    """The share link behind a token, for a visitor without an account: 404 unless it is active and its
+    organisation still allows sharing (an admin switching sharing off stops every link at once)."""
+    link = (
+        ShareLink.objects.select_related("assessment__project", "assessment__organisation", "assessment__model")
+        .filter(token_digest=token_digest(token or ""), organisation__allow_share_links=True)
+        .first()
+    )
+    if link is None or not link.is_active:
+        raise Http404(_("This link has expired or was withdrawn."))
+    return link
 
 
 def visible_projects(user) -> QuerySet[Project]:

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import DatabaseError
 
 from assessment.models import Assessment
-from assessment.services import catalog, levels, notifications, scoring, webhook_delivery
+from assessment.services import catalog, levels, notifications, reports, scoring, webhook_delivery
 
 
 @shared_task(name="assessment.run_catalog_import", queue="default")
@@ -86,3 +86,17 @@ def sweep_webhook_deliveries() -> int:
     for delivery_id in delivery_ids:
         deliver_webhook.delay(delivery_id)
     return len(delivery_ids)
+
+
+@shared_task(
+    name="assessment.render_report",
+    queue="reports",
+    autoretry_for=(DatabaseError,),
+    retry_backoff=2,
+    max_retries=3,
+    soft_time_limit=110,
+    time_limit=120,
+)
+def render_report(report_file_id: int) -> None:
+    """Renders one report PDF into its cache row; returns quietly when it is gone or already up to date."""
+    reports.render_report_file_now(report_file_id=report_file_id)

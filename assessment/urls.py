@@ -8,6 +8,8 @@ from assessment.views import (
     notifications,
     organisation,
     pages,
+    portfolio,
+    reports,
     review,
     webhooks,
 )
@@ -97,4 +99,16 @@ urlpatterns = [
         webhooks.webhook_delete,
         name="organisation-webhook-delete",
     ),
+    # reports, exports, trends, portfolio and share links
+    path("assessments/<int:assessment_id>/report/", reports.report, name="report"),
+    path("assessments/<int:assessment_id>/report/pdf/", reports.report_pdf, name="report-pdf"),
+    path("assessments/<int:assessment_id>/export/", reports.export, name="report-export"),
+    path("assessments/<int:assessment_id>/share/", reports.share_create, name="share-create"),
+    path("reports/<int:report_file_id>/", reports.report_file, name="report-file"),
+    path("reports/<int:report_file_id>/download/", reports.report_file_download, name="report-file-download"),
+    path("share-links/<int:link_id>/revoke/", reports.share_revoke, name="share-revoke"),
+    path("shared/<str:token>/", reports.shared_report, name="shared-report"),
+    path("projects/<int:project_id>/trends/", portfolio.trends, name="trends"),
+    path("orgs/<slug:slug>/portfolio/", portfolio.portfolio_page, name="portfolio"),
+    path("orgs/<slug:slug>/portfolio/sharing/", portfolio.share_settings, name="share-settings"),
 ]

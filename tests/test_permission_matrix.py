@@ -21,6 +21,7 @@ ADMIN_ONLY = {"team": 403, "assessor": 403, "manager": 403, "orgadmin": 200, "ou
 # Delivery events are sent by the project's team and the organisation's admins.
 EVENT_SENDERS = {"team": 200, "assessor": 403, "manager": 403, "orgadmin": 200, "outsider": 404}
 EVENT = [{"type": "incident", "external_id": "i-1", "opened_at": "2026-05-01T10:00:00+08:00"}]
+OVERSEERS = {"team": 403, "assessor": 403, "manager": 200, "orgadmin": 200, "outsider": 404}
 
 # (id, method, path template, body, expected by persona; anonymous: 302 for HTML, 401 for API)
 HTML = [
@@ -86,6 +87,42 @@ HTML = [
         "/evidence/{file_evidence}/row/?criterion=cd.cm.vc.vcs@1",
         None,
         {"team": 302, "assessor": 302, "manager": 302, "orgadmin": 302, "outsider": 404},
+    ),
+    ("report", "get", "/assessments/{assessment}/report/", None, READ),
+    ("report-confirmed", "get", "/assessments/{assessment}/report/?reading=confirmed", None, READ),
+    (
+        "report-pdf",
+        "post",
+        "/assessments/{assessment}/report/pdf/",
+        {"kind": "report", "reading": "provisional"},
+        {"team": 302, "assessor": 302, "manager": 302, "orgadmin": 302, "outsider": 404},
+    ),
+    ("report-file", "get", "/reports/{report_file}/", None, READ),
+    ("report-file-download", "get", "/reports/{report_file}/download/", None, READ),
+    ("export-csv", "get", "/assessments/{assessment}/export/?format=csv", None, READ),
+    ("export-xlsx", "get", "/assessments/{assessment}/export/?format=xlsx", None, READ),
+    ("trends", "get", "/projects/{project}/trends/", None, READ),
+    ("portfolio", "get", "/orgs/acme/portfolio/", None, OVERSEERS),
+    (
+        "share-settings",
+        "post",
+        "/orgs/acme/portfolio/sharing/",
+        {"allow_share_links": "on"},
+        {"team": 403, "assessor": 403, "manager": 403, "orgadmin": 302, "outsider": 404},
+    ),
+    (
+        "share-create",
+        "post",
+        "/assessments/{assessment}/share/",
+        {"days": "7"},
+        {"team": 403, "assessor": 403, "manager": 302, "orgadmin": 302, "outsider": 404},
+    ),
+    (
+        "share-revoke",
+        "post",
+        "/share-links/{share_link}/revoke/",
+        {},
+        {"team": 403, "assessor": 403, "manager": 302, "orgadmin": 302, "outsider": 404},
     ),
     ("members", "get", "/orgs/acme/members/", None, ADMIN_ONLY),
     ("member-add-form", "get", "/orgs/acme/members/add/", None, ADMIN_ONLY),
@@ -153,6 +190,11 @@ API = [
     ("api-evidence-remove", "delete", "/api/v1/evidence/{evidence}/", None, {"team": 204, **TEAM_ONLY}),
     ("api-submit", "post", "/api/v1/assessments/{assessment}/submit/", {}, {"team": 400, **TEAM_ONLY}),
     ("api-events", "post", "/api/v1/projects/{project}/events/", EVENT, EVENT_SENDERS),
+    ("api-report", "get", "/api/v1/assessments/{assessment}/report/", None, READ),
+    ("api-report-pdf", "get", "/api/v1/assessments/{assessment}/report.pdf", None, READ),
+    ("api-export", "get", "/api/v1/assessments/{assessment}/export/?format=csv", None, READ),
+    ("api-export-json", "get", "/api/v1/assessments/{assessment}/export/?format=json", None, READ),
+    ("api-portfolio", "get", "/api/v1/portfolio/?organisation=acme", None, OVERSEERS),
 ]
 
 
@@ -318,7 +360,29 @@ def objects(assessment, team, assessor, manager, orgadmin, outsider, evidence_st
             events=["level.changed"],
         ).pk,
     }
+    ids |= report_objects(assessment, manager)
     return people, ids
+
+
+def report_objects(assessment, manager) -> dict:
+    """A rendered PDF (ready, so the PDF endpoints answer 200 at once) and a share link."""
+    from django.conf import settings
+
+    from assessment.models import ReportFile
+    from assessment.services.reports import create_share_link, report_fingerprint
+
+    assessment.organisation.allow_share_links = True
+    assessment.organisation.save()
+    options = {"kind": "report", "reading": "provisional", "language": settings.LANGUAGE_CODE}
+    report_file = ReportFile.objects.create(
+        assessment=assessment,
+        fingerprint=report_fingerprint(assessment, **options),
+        status="ready",
+        content=b"%PDF-1.7",
+        **options,
+    )
+    link, _token = create_share_link(assessment=assessment, actor=manager, days=7, reading="provisional")
+    return {"report_file": report_file.pk, "share_link": link.pk}
 
 
 def fill(value, ids):
@@ -442,6 +506,8 @@ def test_lists_leak_nothing_foreign(client, objects):
 
 # Pages without objects of an organisation (public catalogue, sign-in, the home page), and the catalogue API.
 NOT_IN_MATRIX = {
+    # Reached by an expiring token without an account, not by role; tests/reports/test_trends_and_sharing.py covers it.
+    "shared-report",
     # Sends over the network; its roles are tested in tests/webhooks/test_webhook_pages.py.
     "organisation-webhook-test",
     "home",
@@ -470,7 +536,10 @@ def test_every_endpoint_is_in_the_matrix():
     from assessment.urls import urlpatterns as html_patterns
 
     dummy = dict.fromkeys(
-        ["project", "assessment", "evidence", "file_evidence", "membership", "a", "assessor", "notice", "subscription"],
+        [
+            *("project", "assessment", "evidence", "file_evidence", "membership", "a", "assessor", "notice"),
+            *("subscription", "report_file", "share_link"),
+        ],
         1,
     )
     rows = [*HTML, *API] + [

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from assessment.api import answers, assessments, audit, auth, evidence, levels, projects, review
+from assessment.api import answers, assessments, audit, auth, evidence, levels, projects, reports, review
 from assessment.api.catalog import MaturityModelViewSet
 
 router = DefaultRouter()
@@ -51,4 +51,8 @@ urlpatterns = [
     ),
     path("notifications/", audit.NotificationListView.as_view(), name="api-notifications"),
     path("notifications/read/", audit.NotificationReadView.as_view(), name="api-notifications-read"),
+    path("assessments/<int:assessment_id>/report/", reports.ReportView.as_view(), name="api-report"),
+    path("assessments/<int:assessment_id>/report.pdf", reports.ReportPdfView.as_view(), name="api-report-pdf"),
+    path("assessments/<int:assessment_id>/export/", reports.ExportView.as_view(), name="api-export"),
+    path("portfolio/", reports.PortfolioView.as_view(), name="api-portfolio"),
 ]

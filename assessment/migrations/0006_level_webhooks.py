@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0004_review_publication_notifications'),
+        ('assessment', '0005_reports_share_links'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,6 +10,7 @@ from assessment.models.catalog import (
     SubItem,
 )
 from assessment.models.evidence import Evidence, EvidenceLink, EvidenceSource, ScoringStatus, Verdict, VerdictValue
+from assessment.models.reports import ReportFile, ReportKind, ReportStatus, ShareLink
 from assessment.models.review import Decision, DecisionValue, Notification
 from assessment.models.tenancy import Membership, Organisation, Project, Role
 from assessment.models.webhooks import (
@@ -43,8 +44,12 @@ __all__ = [
     "Organisation",
     "Part",
     "Project",
+    "ReportFile",
+    "ReportKind",
+    "ReportStatus",
     "Role",
     "ScoringStatus",
+    "ShareLink",
     "SubDomain",
     "SubItem",
     "Verdict",

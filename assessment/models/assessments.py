@@ -43,6 +43,9 @@ class Assessment(models.Model):
     )
     # Levels as last computed (assessment/services/levels.py), for fast reading by reports and the API.
     stored_levels = models.JSONField(default=dict, blank=True)
+    # The overall and per sub-domain figures of both readings, stored with stored_levels: a few hundred bytes,
+    # so the portfolio reads fifty projects without decoding every sub-item's levels.
+    level_summary = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

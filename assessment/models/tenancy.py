@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    # Whether managers may share a read-only report with people outside the app (by an expiring link).
+    allow_share_links = models.BooleanField(_("allow share links"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

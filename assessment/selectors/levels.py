@@ -197,6 +197,11 @@ def accepted_answers(assessment: Assessment) -> dict[int, str]:
     }
 
 
+def frozen_claims(assessment: Assessment) -> dict[int, str] | None:
+    """The team's claims as published (criterion id → answer), or None while the assessment is not published."""
+    return _frozen(assessment, "claimed")
+
+
 def _frozen(assessment: Assessment, key: str) -> dict[int, str] | None:
     """The snapshot's claims or accepted criteria of a published assessment; None while it is not published."""
     if assessment.state != AssessmentState.PUBLISHED or not assessment.snapshot:

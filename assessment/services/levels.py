@@ -42,6 +42,18 @@ def levels_as_data(levels: AssessmentLevels) -> dict:
     }
 
 
+def level_summary(stored: dict) -> dict:
+    """Parts and sub-domains of both readings as {code: [achieved, next level partly met]}, and when."""
+    summary = {"computed_at": stored.get("computed_at", "")}
+    for reading in ("provisional", "confirmed"):
+        data = stored.get(reading) or {}
+        summary[reading] = {
+            scope: {code: [row["achieved"], row["level"].endswith("-")] for code, row in data.get(scope, {}).items()}
+            for scope in ("parts", "subdomains")
+        }
+    return summary
+
+
 NO_LEVEL = "0"
 REPORTED_SCOPES = (("part", "parts"), ("subdomain", "subdomains"))
 
@@ -63,7 +75,8 @@ def level_changes(before: dict, after: dict) -> list[dict]:
 
 @transaction.atomic
 def refresh_stored_levels(assessment: Assessment) -> dict:
-    """Recomputes both readings and stores them; reports changed part and sub-domain levels to webhooks."""
+    """Recomputes both readings and stores them with their summary; reports changed part and sub-domain levels to
+    webhooks."""
     # Under the row lock refreshes of one assessment take turns: each computes from what the previous one
     # committed and compares with what it stored, so a change is reported once and never by a stale reading.
     previous = Assessment.objects.select_for_update().filter(pk=assessment.pk).values_list("stored_levels", flat=True)
@@ -76,8 +89,9 @@ def refresh_stored_levels(assessment: Assessment) -> dict:
         "confirmed": levels_as_data(confirmed_levels(assessment, scope=scope)),
         "computed_at": timezone.now().isoformat(),
     }
-    Assessment.objects.filter(pk=assessment.pk).update(stored_levels=stored)
-    assessment.stored_levels = stored
+    summary = level_summary(stored)
+    Assessment.objects.filter(pk=assessment.pk).update(stored_levels=stored, level_summary=summary)
+    assessment.stored_levels, assessment.level_summary = stored, summary
     changes = level_changes(previous, stored)
     if changes:
         webhooks.raise_level_changed(assessment=assessment, changes=changes, occurred_at=stored["computed_at"])

@@ -1,0 +1,156 @@
+"""Report benchmark: server time of the level report of a full Part 3 assessment and of the portfolio of 50
+projects, each as a ratio to a trivial database-backed view (the bench's sign-in-checked count) measured in the
+same run; and the time to render the full Part 3 report to PDF (what the `reports` worker does).
+
+Run from the README's virtualenv against the local PostgreSQL:  .venv/bin/python bench/report.py
+Prints BENCH lines (DESIGN.md §8); exits non-zero only when it cannot run.
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/devops_maturity_bench")
+os.environ.setdefault("DEBUG", "false")  # DEBUG would log every query and slow the app down
+os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-not-for-production-use-0123456789")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ["CELERY_BROKER_URL"] = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/12")
+
+ROUNDS = 60
+PROJECTS = 50
+PDF_ROUNDS = 5
+
+
+def median_ms(action, rounds: int = ROUNDS, warm: int = 5) -> float:
+    for _ in range(warm):
+        action()  # warm caches, connections and templates
+    samples = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+def interleaved_medians_ms(actions: dict, rounds: int = ROUNDS, warm: int = 5) -> dict[str, float]:
+    """Medians of the actions measured in turn, round after round: a load burst on a shared machine hits them
+    all alike, so their ratios hold even when the absolute times do not."""
+    for _ in range(warm):
+        for action in actions.values():
+            action()
+    samples: dict[str, list[float]] = {name: [] for name in actions}
+    for _ in range(rounds):
+        for name, action in actions.items():
+            started = time.perf_counter()
+            action()
+            samples[name].append((time.perf_counter() - started) * 1000)
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def portfolio_of(organisation, user, count: int) -> None:
+    """`count` more projects, each with a Part 3 assessment answered like the full one, levels stored."""
+    from assessment.models import Answer, Criterion, Project
+    from assessment.selectors.catalog import current_model
+    from assessment.services.assessments import start_assessment
+    from assessment.services.levels import refresh_stored_levels
+    from bench.seed import VALUES
+
+    model = current_model()
+    criteria = list(Criterion.objects.filter(model=model, subitem__item__subdomain__part__code="cd"))
+    for index in range(count):
+        project = Project.objects.create(organisation=organisation, name=f"Project {index:02}", target_level=3)
+        assessment = start_assessment(project=project, actor=user, target_level=3, model=model)
+        Answer.objects.bulk_create(
+            Answer(
+                assessment=assessment,
+                criterion=criterion,
+                value=VALUES[(offset + index) % len(VALUES)],
+                updated_by=user,
+            )
+            for offset, criterion in enumerate(criteria)
+        )
+        refresh_stored_levels(assessment)
+
+
+def main() -> int:
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+    from django.urls import reverse
+    from django.utils import translation
+
+    from assessment.models import Membership
+    from assessment.services.catalog import load_catalog_file
+    from assessment.services.levels import refresh_stored_levels
+    from bench.seed import full_assessment
+
+    setup_test_environment()
+    settings.ROOT_URLCONF = "bench.urls"
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        load_catalog_file(path=ROOT / "assessment" / "catalogs" / "caict-devops.yaml")
+        user, assessment = full_assessment(evidence_count=300)
+        refresh_stored_levels(assessment)
+        Membership.objects.filter(user=user).update(is_manager=True)
+        portfolio_of(assessment.organisation, user, PROJECTS - 1)
+        client = Client()
+        client.force_login(user)
+
+        def get(url):
+            response = client.get(url)
+            assert response.status_code == 200, response.status_code
+
+        times = interleaved_medians_ms(
+            {
+                "trivial": lambda: get(reverse("bench-trivial")),
+                "report": lambda: get(reverse("report", args=(assessment.pk,))),
+                "portfolio": lambda: get(reverse("portfolio", args=(assessment.organisation.slug,))),
+                "api_report": lambda: get(f"/api/v1/assessments/{assessment.pk}/report/"),
+            }
+        )
+        trivial, report, portfolio, api_report = (
+            times["trivial"],
+            times["report"],
+            times["portfolio"],
+            times["api_report"],
+        )
+
+        from assessment.reports.pdf import render_pdf
+        from assessment.selectors.reports import assessment_report
+
+        def pdf():
+            with translation.override("zh-hans"):
+                render_pdf("reports/pdf.html", {"report": assessment_report(assessment), "kind": "report"})
+
+        started = time.perf_counter()
+        pdf()  # the worker's first render: WeasyPrint imported, fonts loaded
+        first_pdf = time.perf_counter() - started
+        pdf_seconds = median_ms(pdf, rounds=PDF_ROUNDS, warm=0) / 1000
+    finally:
+        connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
+        import redis
+
+        redis.Redis.from_url(os.environ["CELERY_BROKER_URL"]).flushdb()
+    print(
+        f"# trivial view {trivial:.2f} ms, report {report:.2f} ms, "
+        f"portfolio of {PROJECTS} projects {portfolio:.2f} ms, report JSON {api_report:.2f} ms (medians of {ROUNDS}); "
+        f"PDF of the full Part 3 report {pdf_seconds:.2f} s (median of {PDF_ROUNDS}), "
+        f"first render in a fresh process {first_pdf:.2f} s"
+    )
+    print(f"BENCH report_page_vs_trivial {report / trivial:.2f} ratio target <= 5")
+    print(f"BENCH portfolio_50_projects_vs_trivial {portfolio / trivial:.2f} ratio target <= 5")
+    print(f"BENCH report_pdf_full_part3 {pdf_seconds:.2f} s target <= 3")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
