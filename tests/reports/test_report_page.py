@@ -19,7 +19,7 @@ def full_ladder(assessment, team, all_subitems, *values):
 def test_every_subitem_at_3_gives_level_3_comprehensive(client, assessment, team, manager, all_subitems):
     full_ladder(assessment, team, all_subitems, "met", "met", "met", "not_met", "not_met")
     client.force_login(manager)
-    response = client.get(reverse("report", args=(assessment.pk,)))
+    response = client.get(reverse("report", args=(assessment.pk,)), headers={"accept-language": "en"})
     assert response.status_code == 200
     report = response.context["report"]
     assert report.overall.level.notation == "3"

@@ -63,7 +63,9 @@ def test_trends_compare_any_two_and_default_to_the_confirmed_reading(client, man
 
 def test_sharing_needs_the_admins_permission(client, assessment, manager, orgadmin):
     client.force_login(manager)
-    response = client.post(reverse("share-create", args=(assessment.pk,)), {"days": "7"}, follow=True)
+    response = client.post(
+        reverse("share-create", args=(assessment.pk,)), {"days": "7"}, follow=True, headers={"accept-language": "en"}
+    )
     assert ShareLink.objects.count() == 0 and "has not allowed" in response.content.decode()
     client.force_login(orgadmin)
     client.post(reverse("share-settings", args=("acme",)), {"allow_share_links": "on"})
@@ -86,7 +88,7 @@ def test_a_share_link_shows_the_report_read_only_until_revoked_or_expired(client
     assert link.token_digest not in url  # only the digest is stored
 
     client.logout()
-    shared = client.get(url)
+    shared = client.get(url, headers={"accept-language": "en"})
     assert shared.status_code == 200 and shared["Referrer-Policy"] == "no-referrer"
     html = shared.content.decode()
     assert "read-only shared copy" in html and "3-" in html
