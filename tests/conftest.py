@@ -59,6 +59,15 @@ def staff(django_user_model):
     return django_user_model.objects.create_superuser("sam", password="correct horse battery")
 
 
+@pytest.fixture(autouse=True)
+def fresh_fragments():
+    """Each test starts with an empty in-process fragment cache: ids come back after a rollback (SQLite), and a
+    menu or page cached for one test's user must not show in another's."""
+    from django.core.cache import caches
+
+    caches["fragments"].clear()
+
+
 @pytest.fixture
 def eager_tasks():
     """Tasks run in-process for this test even when a broker is configured (the embedded default's path)."""

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessment.models import Assessment, Decision, DecisionValue, Membership, Notification
+from assessment.selectors.navigation import forget_navigation
 from assessment.services.queueing import publish_after_commit
 
 KINDS = ("submitted", "resubmitted", "assigned", "information_requested", "published")
@@ -49,6 +50,7 @@ def _notify(assessment: Assessment, kind: str, recipient_ids: set[int], actor, l
     if created:
         from assessment.tasks import send_notification_emails
 
+        forget_navigation(*(notification.recipient_id for notification in created))
         publish_after_commit(send_notification_emails, [notification.pk for notification in created])
     return created
 
@@ -89,7 +91,9 @@ def mark_read(*, user, notification_ids: list[int] | None = None) -> int:
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         unread = unread.filter(pk__in=notification_ids)
-    return unread.update(read_at=timezone.now())
+    marked = unread.update(read_at=timezone.now())
+    forget_navigation(user.pk)
+    return marked
 
 
 def send_emails(*, notification_ids: list[int]) -> int:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from assessment.exceptions import RuleViolation
 from assessment.models import Membership, Organisation, Project, Role
+from assessment.selectors.navigation import forget_navigation
 from assessment.services import audit
 
 ROLE_FIELDS = {
@@ -33,6 +34,7 @@ def _role_flags(roles: list[str]) -> dict[str, bool]:
 def create_organisation(*, name: str, slug: str, first_admin) -> Organisation:
     organisation = Organisation.objects.create(name=name, slug=slug)
     Membership.objects.create(organisation=organisation, user=first_admin, is_admin=True)
+    forget_navigation(first_admin.pk)
     return organisation
 
 
@@ -50,6 +52,7 @@ def add_member(*, organisation: Organisation, username: str, email: str, roles: 
     elif Membership.objects.filter(organisation=organisation, user=user).exists():
         raise RuleViolation(_("%(name)s is already a member.") % {"name": username}, field="username")
     membership = Membership.objects.create(organisation=organisation, user=user, **flags)
+    forget_navigation(user.pk)
     audit.record(
         organisation=organisation,
         actor=actor,
@@ -119,6 +122,7 @@ def set_member_roles(*, membership: Membership, roles: list[str], actor) -> Memb
     for field, value in flags.items():
         setattr(membership, field, value)
     membership.save(update_fields=list(flags))
+    forget_navigation(membership.user_id)
     audit.record(
         organisation=membership.organisation,
         actor=actor,
@@ -138,6 +142,7 @@ def remove_member(*, membership: Membership, actor) -> None:
     for project in organisation.projects.filter(team=user):
         project.team.remove(user)
     membership.delete()
+    forget_navigation(membership.user_id)
     audit.record(
         organisation=organisation,
         actor=actor,
