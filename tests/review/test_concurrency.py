@@ -113,3 +113,35 @@ def test_many_first_decisions_at_once_never_fail(to_state, assessor):
         "version", flat=True
     )
     assert sorted(versions) == [4] * len(CODES)
+
+
+@pytest.mark.parametrize("state", ["draft", "changes_requested"])
+def test_two_first_saves_of_one_answer_at_once_both_succeed(to_state, team, state):
+    """A double click on a criterion nobody answered yet: both saves land (one inserts, one updates), no 500.
+    In draft the one-statement save's ON CONFLICT sees to it; sent back, the ORM path's lock on the assessment."""
+    from django.test import Client
+
+    from assessment.models import Answer
+
+    assessment = to_state(state)
+    code = "cd.data.test.coverage@5"  # above the target: unanswered in every state
+    Answer.objects.filter(assessment=assessment, criterion__code=code).delete()
+    barrier, statuses = threading.Barrier(2), []
+
+    def save(value: str) -> None:
+        client = Client(headers={"hx-request": "true"})
+        client.force_login(team)
+        try:
+            barrier.wait(timeout=10)
+            response = client.post(f"/assessments/{assessment.pk}/answers/{code}/", {"answer": value})
+            statuses.append(response.status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(value,)) for value in ("met", "partly")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert statuses == [200, 200]
+    assert Answer.objects.filter(assessment=assessment, criterion__code=code).count() == 1
