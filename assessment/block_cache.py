@@ -32,7 +32,7 @@ from django.utils.safestring import SafeString, mark_safe
 from assessment.models import Answer, Decision, Evidence, EvidenceLink, Verdict
 from assessment.selectors import questionnaire as selectors
 
-VERSION = 3  # bump when a block's markup changes in a way the key does not capture
+VERSION = 4  # bump when a block's markup changes in a way the key does not capture
 
 
 def _shown(request, assessment, *, editable: bool, urls: dict) -> tuple:

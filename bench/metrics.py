@@ -14,7 +14,6 @@ Prints BENCH lines (DESIGN.md §8); exits non-zero only when it cannot run.
 """
 
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -174,16 +173,10 @@ def rebuild_rollups() -> float:
 
 
 def median_seconds(actions: dict, rounds: int = ROUNDS) -> dict[str, float]:
-    """Runs the actions interleaved (one warm-up each), so every one sees the same cache state."""
-    samples = {name: [] for name in actions}
-    for action in actions.values():
-        action()
-    for _round in range(rounds):
-        for name, action in actions.items():
-            started = time.perf_counter()
-            action()
-            samples[name].append(time.perf_counter() - started)
-    return {name: statistics.median(values) for name, values in samples.items()}
+    """The actions measured in turn (one warm-up each), so every one sees the same cache state."""
+    from bench.timing import interleaved_medians_ms
+
+    return {name: ms / 1000 for name, ms in interleaved_medians_ms(actions, rounds=rounds, warm=1).items()}
 
 
 def _scalar(sql: str, params=None):

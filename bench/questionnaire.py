@@ -6,9 +6,7 @@ Prints BENCH lines (DESIGN.md §8); exits non-zero only when it cannot run.
 """
 
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,17 +22,6 @@ os.environ["CELERY_BROKER_URL"] = os.environ.get("BENCH_BROKER_URL", "redis://12
 ROUNDS = 40
 
 
-def median_ms(action, rounds: int = ROUNDS) -> float:
-    for _ in range(5):
-        action()  # warm caches, connections and templates
-    samples = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        action()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
-
-
 def main() -> int:
     import django
 
@@ -46,6 +33,7 @@ def main() -> int:
 
     from assessment.services.catalog import load_catalog_file
     from bench.seed import full_assessment
+    from bench.timing import interleaved_medians_ms
 
     setup_test_environment()
     from django.conf import settings
@@ -69,10 +57,16 @@ def main() -> int:
             response = client.post(save, {"answer": next(values)}, headers={"hx-request": "true"})
             assert response.status_code == 200, response.status_code
 
-        trivial = median_ms(lambda: get(reverse("bench-trivial")))
-        largest = median_ms(lambda: get(reverse("questionnaire", args=(assessment.pk, "cd.tm"))))
-        full_page = median_ms(lambda: get(page))
-        saving = median_ms(save_answer)
+        times = interleaved_medians_ms(
+            {
+                "trivial": lambda: get(reverse("bench-trivial")),
+                "largest": lambda: get(reverse("questionnaire", args=(assessment.pk, "cd.tm"))),
+                "full_page": lambda: get(page),
+                "saving": save_answer,
+            },
+            rounds=ROUNDS,
+        )
+        trivial, largest, full_page, saving = (times[name] for name in ("trivial", "largest", "full_page", "saving"))
     finally:
         connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
         import redis

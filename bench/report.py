@@ -7,7 +7,6 @@ Prints BENCH lines (DESIGN.md §8); exits non-zero only when it cannot run.
 """
 
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -24,32 +23,6 @@ os.environ["CELERY_BROKER_URL"] = os.environ.get("BENCH_BROKER_URL", "redis://12
 ROUNDS = 60
 PROJECTS = 50
 PDF_ROUNDS = 5
-
-
-def median_ms(action, rounds: int = ROUNDS, warm: int = 5) -> float:
-    for _ in range(warm):
-        action()  # warm caches, connections and templates
-    samples = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        action()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
-
-
-def interleaved_medians_ms(actions: dict, rounds: int = ROUNDS, warm: int = 5) -> dict[str, float]:
-    """Medians of the actions measured in turn, round after round: a load burst on a shared machine hits them
-    all alike, so their ratios hold even when the absolute times do not."""
-    for _ in range(warm):
-        for action in actions.values():
-            action()
-    samples: dict[str, list[float]] = {name: [] for name in actions}
-    for _ in range(rounds):
-        for name, action in actions.items():
-            started = time.perf_counter()
-            action()
-            samples[name].append((time.perf_counter() - started) * 1000)
-    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def portfolio_of(organisation, user, count: int) -> None:
@@ -92,6 +65,7 @@ def main() -> int:
     from assessment.services.catalog import load_catalog_file
     from assessment.services.levels import refresh_stored_levels
     from bench.seed import full_assessment
+    from bench.timing import interleaved_medians_ms, median_ms
 
     setup_test_environment()
     settings.ROOT_URLCONF = "bench.urls"

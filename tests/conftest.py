@@ -140,6 +140,42 @@ def page(browser):
 
 
 @pytest.fixture
+def api_as():
+    """api_as(user) is an API client sending that person's token, the way a CI script does; api_as(None) sends
+    none."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    def client_for(user) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            token, _created = Token.objects.get_or_create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return client_for
+
+
+@pytest.fixture
+def person(browser, live_server):
+    """person(username): a tab signed in as that persona, in a browser context of its own (closed after)."""
+    from tests.signing_in import sign_in
+
+    contexts = []
+
+    def signed_in(username: str):
+        context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return sign_in(page, live_server, username)
+
+    yield signed_in
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def acme(db):
     """Alice's organisation: personas team, assessor, manager and orgadmin; one project whose team is `team`."""
     from assessment.models import Organisation, Project

@@ -5,17 +5,9 @@ from django.db.models import Q
 
 from assessment.models import Answer, Evidence
 from assessment.services.assessments import AnswerInput, required_criteria, save_answers
+from tests.signing_in import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct horse battery"
-
-
-def sign_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main").get_by_role("button").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 @pytest.mark.worker

@@ -146,24 +146,18 @@ def review_page(assessment: Assessment, reviewer, *, only_open: bool = False) ->
     verdicts = verdicts_of(assessment)
     decisions = decisions_of(assessment)
     evidence = evidence_by_criterion(assessment, [criterion.pk for criterion in scope.criteria])
-    rows = []
-    for criterion in scope.criteria:
-        linked = evidence.get(criterion.pk, [])
-        answer = answers.get(criterion.pk)
-        own_work = (answer is not None and answer.updated_by_id == reviewer.pk) or any(
-            item.uploaded_by_id == reviewer.pk for item in linked
+    rows = [
+        _row(
+            assessment,
+            criterion,
+            answers.get(criterion.pk),
+            verdicts.get(criterion.pk),
+            decisions.get(criterion.pk),
+            evidence.get(criterion.pk, []),
+            reviewer,
         )
-        rows.append(
-            ReviewRow(
-                criterion,
-                answer,
-                verdicts.get(criterion.pk),
-                decisions.get(criterion.pk),
-                linked,
-                may_decide=not own_work,
-                is_required=criterion.level <= assessment.target_level,
-            )
-        )
+        for criterion in scope.criteria
+    ]
     current = {cid: d.value for cid, d in decisions.items() if d.is_current}
     counts = _counts(assessment, set(answers), verdicts, current)
     shown = [row for row in rows if row.needs_review] if only_open else rows
@@ -186,13 +180,19 @@ def review_row(assessment: Assessment, criterion: Criterion, reviewer) -> Review
     answer = Answer.objects.filter(assessment=assessment, criterion=criterion).select_related("updated_by").first()
     linked = evidence_by_criterion(assessment, [criterion.pk]).get(criterion.pk, [])
     decision = Decision.objects.filter(assessment=assessment, criterion=criterion).select_related("decided_by").first()
+    return _row(assessment, criterion, answer, verdicts_of(assessment).get(criterion.pk), decision, linked, reviewer)
+
+
+def _row(assessment: Assessment, criterion: Criterion, answer, verdict, decision, linked: list, reviewer) -> ReviewRow:
+    """A row; the reviewer may not decide on a claim they made or on evidence they uploaded (the service checks
+    the same rule when they try, see services/review.py)."""
     own_work = (answer is not None and answer.updated_by_id == reviewer.pk) or any(
         item.uploaded_by_id == reviewer.pk for item in linked
     )
     return ReviewRow(
         criterion,
         answer,
-        verdicts_of(assessment).get(criterion.pk),
+        verdict,
         decision,
         linked,
         may_decide=not own_work,

@@ -2,8 +2,6 @@
 
 import pytest
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 
 @pytest.fixture(autouse=True)
@@ -12,20 +10,6 @@ def fresh_throttle_counts():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def api_as():
-    """api_as(user) is an API client sending that person's token; api_as(None) sends none."""
-
-    def client_for(user) -> APIClient:
-        client = APIClient()
-        if user is not None:
-            token, _created = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-        return client
-
-    return client_for
 
 
 @pytest.fixture

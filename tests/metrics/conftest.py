@@ -2,8 +2,6 @@
 
 import pytest
 
-from tests.api.conftest import api_as  # noqa: F401  (the API tests' client, shared)
-
 
 @pytest.fixture(autouse=True)
 def english(settings):

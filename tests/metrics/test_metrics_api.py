@@ -10,21 +10,6 @@ pytestmark = pytest.mark.django_db
 WEEK_OF_NOVEMBER_2 = "period=week&start=2026-11-02&end=2026-11-08"
 
 
-@pytest.fixture
-def api_as():
-    from rest_framework.authtoken.models import Token
-    from rest_framework.test import APIClient
-
-    def client_for(user) -> APIClient:
-        client = APIClient()
-        if user is not None:
-            token, _created = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-        return client
-
-    return client_for
-
-
 def _url(project, query: str = "") -> str:
     return f"/api/v1/projects/{project.pk}/metrics/" + (f"?{query}" if query else "")
 

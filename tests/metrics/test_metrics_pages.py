@@ -3,6 +3,7 @@
 import pytest
 
 from tests.metrics.figure_events import deployment, hand_checked_week, settle
+from tests.signing_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,7 @@ def test_outsiders_get_404_for_a_projects_metrics(client, outsider, project):
     assert _get(client, outsider, f"/projects/{project.pk}/metrics/").status_code == 404
 
 
-def test_anonymous_visitors_are_sent_to_sign_in(client, project):
+def test_anonymous_visitors_are_sent_tosign_in(client, project):
     assert client.get(f"/projects/{project.pk}/metrics/").status_code == 302
 
 
@@ -94,17 +95,6 @@ def test_the_overview_takes_a_constant_number_of_queries(client, manager, acme, 
         assert client.get("/orgs/acme/metrics/").status_code == 200
 
 
-PASSWORD = "correct horse battery"
-
-
-def _sign_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main").get_by_role("button").click()
-    page.wait_for_url(f"{live_server.url}/")
-
-
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_a_manager_reads_the_trends_in_both_languages(live_server, page, browser, manager, acme, screenshots):
@@ -117,7 +107,7 @@ def test_a_manager_reads_the_trends_in_both_languages(live_server, page, browser
     recent_activity(project, timezone.localdate())
     recent_activity(Project.objects.create(organisation=organisation, name="Billing"), timezone.localdate(), seed=9)
     Project.objects.create(organisation=organisation, name="Data warehouse")
-    _sign_in(page, live_server, "manager")
+    sign_in(page, live_server, "manager")
     page.goto(f"{live_server.url}/projects/{project.pk}/")
     page.get_by_role("link", name="Delivery metrics").click()
     assert page.get_by_role("heading", level=1).inner_text().startswith("Delivery metrics")
@@ -142,7 +132,7 @@ def test_a_manager_reads_the_trends_in_both_languages(live_server, page, browser
 
     phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
     small = phone.new_page()
-    _sign_in(small, live_server, "manager")
+    sign_in(small, live_server, "manager")
     small.goto(f"{live_server.url}/projects/{project.pk}/metrics/")
     assert small.evaluate("document.documentElement.scrollWidth") <= 390
     small.screenshot(path=screenshots / "metrics-project-phone.png", full_page=True)
@@ -152,7 +142,7 @@ def test_a_manager_reads_the_trends_in_both_languages(live_server, page, browser
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_an_empty_project_explains_itself(live_server, page, team, project, screenshots):
-    _sign_in(page, live_server, "team")
+    sign_in(page, live_server, "team")
     page.goto(f"{live_server.url}/projects/{project.pk}/metrics/")
     assert page.get_by_role("heading", name="No delivery events yet").is_visible()
     page.screenshot(path=screenshots / "metrics-project-empty-en.png", full_page=True)

@@ -9,9 +9,9 @@ from django.utils import timezone
 from assessment.models import Assessment, Project
 from assessment.services.assessments import start_assessment
 from tests.reports.conftest import answer, metric_snapshot
+from tests.signing_in import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct horse battery"
 PATTERNS = [
     ("met", "met", "met", "partly", "not_met"),
     ("met", "met", "partly", "not_met", "not_met"),
@@ -19,14 +19,6 @@ PATTERNS = [
     ("met", "na", "met", "not_met", "not_met"),
     ("met", "met", "met", "not_met", "not_met"),
 ]
-
-
-def sign_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main").get_by_role("button").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 @pytest.fixture
