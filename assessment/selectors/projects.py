@@ -94,6 +94,7 @@ def home_page(user) -> dict:
     assessing = [membership.organisation_id for membership in member_of if membership.is_assessor]
     return {
         "memberships": member_of,
+        "is_assessor": bool(assessing),
         "review_queue": list(review_queue(user, assessing)[:10]) if assessing else [],
         "team_projects": team_projects,
         "organisation_projects": list(organisation_projects),

@@ -111,6 +111,11 @@ class Questionnaire:
         return [block for _section, items in self.sections for _item, blocks in items for block in blocks]
 
     @property
+    def first_incomplete(self) -> "SubDomainTab | None":
+        """Where the team goes on answering: the first sub-domain with a required criterion unanswered."""
+        return next((tab for tab in self.tabs if not tab.progress.is_complete), None)
+
+    @property
     def previous_subdomain(self) -> SubDomain | None:
         return self._neighbour(-1)
 

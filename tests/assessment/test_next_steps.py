@@ -1,0 +1,30 @@
+"""Each person's page says what to do next."""
+
+import pytest
+from django.urls import reverse
+
+from assessment.services.assessments import AnswerInput, required_criteria, save_answers
+
+pytestmark = pytest.mark.django_db
+ENGLISH = {"accept-language": "en"}
+
+
+def test_the_team_is_sent_on_to_the_first_sub_domain_left_to_answer(client, team, assessment):
+    client.force_login(team)
+    overview = reverse("assessment-overview", args=(assessment.pk,))
+    assert "Continue answering: Configuration management" in client.get(overview, headers=ENGLISH).content.decode()
+    codes = required_criteria(assessment).filter(subitem__item__subdomain__code="cd.cm").values_list("code", flat=True)
+    save_answers(assessment=assessment, actor=team, items=[AnswerInput(code, "met") for code in codes])
+    body = client.get(overview, headers=ENGLISH).content.decode()
+    assert "Continue answering: Build and continuous integration" in body
+
+
+def test_no_continue_button_for_someone_who_cannot_answer(client, manager, assessment):
+    client.force_login(manager)
+    body = client.get(reverse("assessment-overview", args=(assessment.pk,)), headers=ENGLISH).content.decode()
+    assert "Continue answering" not in body
+
+
+def test_an_assessor_with_nothing_to_review_is_told_what_will_come(client, assessor, assessment):
+    client.force_login(assessor)
+    assert "Nothing waits for your review right now" in client.get("/", headers=ENGLISH).content.decode()
