@@ -98,10 +98,11 @@ def migrate() -> None:
     cannot be, so it is dropped and built again (the seed then runs once more)."""
     from django.core.management import call_command
     from django.db import DatabaseError, connection
+    from django.db.migrations.exceptions import InconsistentMigrationHistory
 
     try:
         call_command("migrate", verbosity=0)
-    except DatabaseError as error:
+    except (DatabaseError, InconsistentMigrationHistory) as error:
         print(f"# the seeded database does not fit the migrations ({error.__class__.__name__}); building it afresh")
         connection.close()
         ensure_database(afresh=True)

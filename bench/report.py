@@ -89,7 +89,8 @@ def main() -> int:
                 "report": lambda: get(reverse("report", args=(assessment.pk,))),
                 "portfolio": lambda: get(reverse("portfolio", args=(assessment.organisation.slug,))),
                 "api_report": lambda: get(f"/api/v1/assessments/{assessment.pk}/report/"),
-            }
+            },
+            rounds=ROUNDS,
         )
         trivial, report, portfolio, api_report = (
             times["trivial"],
