@@ -24,6 +24,7 @@ from assessment.models import (
     WebhookSubscription,
 )
 from assessment.models.reports import token_digest
+from assessment.prepared_statements import PreparedStatement
 
 
 class Action:
@@ -119,23 +120,24 @@ _MEMBERSHIP_FLAGS = ("is_team_member", "is_assessor", "is_manager", "is_admin")
 
 
 @cache
-def _assessment_statement() -> str:
+def _assessment_statement() -> PreparedStatement:
     """The assessment with its project, organisation and model, the user's membership of its organisation and
-    whether they are on its project's team: an access check in one round trip. Parameters: user, user, id."""
+    whether they are on its project's team: an access check in one round trip."""
     team = Project.team.through._meta.db_table
     flags = ", ".join(f"m.{name}" for name in _MEMBERSHIP_FLAGS)
-    return (
+    sql = (
         f"SELECT {_ASSESSMENT_ROWS.columns}, m.id, {flags}, "  # noqa: S608
-        f'EXISTS (SELECT 1 FROM "{team}" pt WHERE pt.project_id = t0.project_id AND pt.user_id = %s) '
+        f'EXISTS (SELECT 1 FROM "{team}" pt WHERE pt.project_id = t0.project_id AND pt.user_id = %(user)s) '
         f'FROM {_ASSESSMENT_ROWS.joins} LEFT JOIN "{Membership._meta.db_table}" m '
-        "ON m.organisation_id = t0.organisation_id AND m.user_id = %s WHERE t0.id = %s"
+        "ON m.organisation_id = t0.organisation_id AND m.user_id = %(user)s WHERE t0.id = %(id)s"
     )
+    return PreparedStatement("access_assessment", sql, types={"user": "bigint", "id": "bigint"})
 
 
 def _assessment_with_membership(user, assessment_id: int) -> Assessment | None:
     """The assessment, with what membership_of and _on_team look up put where they look first."""
     with connection.cursor() as cursor:
-        cursor.execute(_assessment_statement(), [user.pk, user.pk, assessment_id])
+        _assessment_statement().execute(cursor, {"user": user.pk, "id": assessment_id})
         row = cursor.fetchone()
     if row is None:
         return None

@@ -21,6 +21,7 @@ from django.db import connection
 from django.utils import timezone
 
 from assessment.models import Answer, Assessment, Criterion
+from assessment.prepared_statements import PreparedStatement
 
 SAVE_ANSWER = """
 WITH editable AS (
@@ -56,6 +57,16 @@ SELECT (SELECT id FROM editable), (SELECT id FROM saved), (SELECT updated_at FRO
             WHERE assessment_id = %(assessment)s),
        (SELECT json_agg(criterion_id) FROM assessment_verdict WHERE assessment_id = %(assessment)s AND value = 'met')
 """
+_SAVE_ANSWER = PreparedStatement(
+    "save_answer",
+    SAVE_ANSWER,
+    types={
+        **dict.fromkeys(("assessment", "criterion", "organisation", "actor"), "bigint"),
+        **dict.fromkeys(("code", "value", "comment", "justification", "after"), "text"),
+        "states": "text[]",
+        "now": "timestamptz",
+    },
+)
 
 
 def save_in_one_statement(
@@ -77,7 +88,7 @@ def save_in_one_statement(
         **fields,
     }
     with connection.cursor() as cursor:
-        cursor.execute(SAVE_ANSWER, parameters)
+        _SAVE_ANSWER.execute(cursor, parameters)
         is_editable, saved_id, saved_at, existing_id, existing_at, answers, met = cursor.fetchone()
     if is_editable is None:
         return None
