@@ -9,13 +9,16 @@ questionnaire page's cost. A block is stored under a key made of everything it s
   (id, content digest, uploader's name, reading status and when it changed; evidence is otherwise never
   edited, and removed evidence is not shown). Any change of data therefore changes the key;
 - how it is shown: language, time zone, today's date (evidence is flagged as expiring or expired by it),
-  whether the viewer may edit, and the URL prefixes;
-- the browser session's CSRF secret, because the forms carry a CSRF token. A block is therefore only ever
-  reused for the browser session it was rendered for (Django rotates the secret at sign-in), so no person sees
-  a block rendered for another, whatever the data says.
+  whether the viewer may edit, and the URL prefixes.
 
-The key is a SHA-256 digest, so no secret is stored in it. The cache is in-process memory ("fragments" in
-settings.CACHES), never shared between processes or kept across deploys.
+Nothing in a block depends on who views it beyond that (a block shows the assessment's data, to people the
+access check has already let see that assessment), so one rendering serves every viewer: the next person to
+open the page, or the same person in a new browser session. The one personal thing in the page, the forms'
+CSRF token, is rendered as a placeholder and replaced by the viewer's own token in each response
+(render_page).
+
+The key is a SHA-256 digest. The cache is in-process memory ("fragments" in settings.CACHES), never shared
+between processes or kept across deploys, so new templates or translations never meet old blocks.
 
 A whole page's content is cached the same way (page_key), under a fingerprint of everything the page shows
 that can change, read in one query (content_fingerprint): an unchanged page costs that query and a lookup.
@@ -25,22 +28,32 @@ import hashlib
 
 from django.core.cache import caches
 from django.db import connection
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from assessment.models import Answer, Decision, Evidence, EvidenceLink, Verdict
 from assessment.selectors import questionnaire as selectors
 
-VERSION = 4  # bump when a block's markup changes in a way the key does not capture
+VERSION = 5  # bump when a block's markup changes in a way the key does not capture
+# Stands for the viewer's CSRF token in cached markup. Letters only, so escaping leaves it as it is; were a
+# person to type it into an answer, the page would show them their own token there, nothing else.
+CSRF_PLACEHOLDER = "CsrfTokenOfTheViewerGoesHere"
 
 
-def _shown(request, assessment, *, editable: bool, urls: dict) -> tuple:
-    """How content is shown to this browser session (see the module's docstring)."""
-    get_token(request)  # makes sure the session has a CSRF secret
+def render_page(request, context: dict, *, status: int = 200) -> HttpResponse:
+    """The questionnaire page (cached content or freshly rendered) with the viewer's CSRF token in its forms."""
+    response = render(request, "questionnaire/page.html", {**context, "csrf_token": CSRF_PLACEHOLDER}, status=status)
+    response.content = response.content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+    return response
+
+
+def _shown(assessment, *, editable: bool, urls: dict) -> tuple:
+    """How content is shown (see the module's docstring)."""
     return (
         VERSION,
-        request.META["CSRF_COOKIE"],
         translation.get_language(),
         timezone.get_current_timezone_name(),
         timezone.localdate(),  # evidence expiry is flagged by today's date (Evidence.expiry_status)
@@ -56,7 +69,7 @@ def _shown(request, assessment, *, editable: bool, urls: dict) -> tuple:
 def page_key(request, assessment, subdomain_code: str, *, editable: bool, urls: dict) -> str:
     """The cache key of a questionnaire page's content: how it is shown and what it shows right now (the
     date too, since evidence is flagged as it nears and passes its expiry date)."""
-    shown = _shown(request, assessment, editable=editable, urls=urls)
+    shown = _shown(assessment, editable=editable, urls=urls)
     content = (assessment.state, subdomain_code, timezone.localdate(), content_fingerprint(assessment))
     return "questionnaire-page:" + hashlib.sha256(repr((shown, content)).encode()).hexdigest()
 
@@ -105,7 +118,7 @@ def remember_page(key: str, html: str) -> None:
 def prepare(request, page: selectors.Questionnaire, *, editable: bool, urls: dict, failed_row=None) -> None:
     """Gives each block of the page its cached HTML, or its rows and a cache key to store it under once
     rendered (see cached_block in questionnaire_format). The block showing a refused answer is never cached."""
-    shown = _shown(request, page.assessment, editable=editable, urls=urls)
+    shown = _shown(page.assessment, editable=editable, urls=urls)
     failed = failed_row.criterion.pk if failed_row else None
     keys = {}
     for block in page.blocks:

@@ -93,9 +93,8 @@ def questionnaire(request, assessment_id: int, subdomain_code: str):
     content = block_cache.cached_page(key)
     if content is not None:
         context = {"assessment": assessment, "current": subdomain, "cached_content": content}
-        return render(request, "questionnaire/page.html", context)
-    context = _questionnaire_context(request, assessment, subdomain, page_key=key)
-    return render(request, "questionnaire/page.html", context)
+        return block_cache.render_page(request, context)
+    return block_cache.render_page(request, _questionnaire_context(request, assessment, subdomain, page_key=key))
 
 
 @login_required
@@ -148,7 +147,7 @@ def _answer_response(request, assessment, criterion, error: str, answer=None):
         }
         return render(request, "questionnaire/page.html#answer-form-saved", context, status=422 if error else 200)
     context = _questionnaire_context(request, assessment, subdomain, failed_row=feedback.row)
-    return render(request, "questionnaire/page.html", context, status=422)
+    return block_cache.render_page(request, context, status=422)
 
 
 @login_required

@@ -147,5 +147,6 @@ def _row_response(request, assessment, criterion_code: str, error: str, *, edita
         "failed_row": feedback.row,
         "urls": urls,
     }
-    template = "questionnaire/page.html#answer-saved" if request.htmx else "questionnaire/page.html"
-    return render(request, template, context, status=422 if error else 200)
+    if not request.htmx:
+        return block_cache.render_page(request, context, status=422 if error else 200)
+    return render(request, "questionnaire/page.html#answer-saved", context, status=422 if error else 200)
