@@ -35,6 +35,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from assessment.models import Answer, Decision, Evidence, EvidenceLink, Verdict
+from assessment.prepared_statements import PreparedStatement
 from assessment.selectors import questionnaire as selectors
 
 VERSION = 5  # bump when a block's markup changes in a way the key does not capture
@@ -94,13 +95,16 @@ SELECT
 """  # noqa: S608 - table names come from the models, the only value is a parameter
 
 
+_FINGERPRINT = PreparedStatement("content_fingerprint", FINGERPRINT, types={"id": "bigint"})
+
+
 def content_fingerprint(assessment) -> tuple:
     """What changes whenever anything an assessment's questionnaire shows changes: every save stamps a new
     `updated_at`, evidence is only added, re-read (status_changed_at), linked or removed, every verdict
     computation stamps `computed_at`, and every decision, reply or reopening changes a version, a count or
     a length. One query, portable SQL."""
     with connection.cursor() as cursor:
-        cursor.execute(FINGERPRINT, {"id": assessment.pk})
+        _FINGERPRINT.execute(cursor, {"id": assessment.pk})
         return tuple(str(value) for value in cursor.fetchone())
 
 

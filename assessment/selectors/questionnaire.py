@@ -1,10 +1,8 @@
 """Reads for the questionnaire: a fixed number of queries per page, whatever the catalogue or evidence size."""
 
-import datetime
 from collections import defaultdict
 from collections.abc import Container
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from django.db.models import CharField, F, Value
 from django.urls import reverse
@@ -18,7 +16,6 @@ from assessment.models import (
     Decision,
     DecisionValue,
     Evidence,
-    EvidenceLink,
     Item,
     SubDomain,
     SubItem,
@@ -36,6 +33,7 @@ from assessment.selectors.levels import (
     provisional_levels,
     verdicts_of,
 )
+from assessment.selectors.questionnaire_state import AnswerStamp, questionnaire_state
 
 
 @dataclass
@@ -124,14 +122,6 @@ class Questionnaire:
         return self._neighbour(1)
 
 
-class AnswerStamp(NamedTuple):
-    """What identifies an answer's state: every save sets a new `updated_at` (auto_now)."""
-
-    pk: int
-    value: str
-    updated_at: datetime.datetime
-
-
 def _answer_stamps(assessment: Assessment) -> dict[int, AnswerStamp]:
     rows = Answer.objects.filter(assessment=assessment).values_list("criterion_id", "pk", "value", "updated_at")
     return {criterion_id: AnswerStamp(*stamp) for criterion_id, *stamp in rows}
@@ -174,8 +164,9 @@ def questionnaire(assessment: Assessment, subdomain: SubDomain | None) -> Questi
     the blocks' rows (answers and evidence as objects) come from load_rows, for the blocks that need rendering.
     The number of queries does not depend on how many questions there are."""
     scope = catalog_scope(assessment)
-    answers = _answer_stamps(assessment)
-    page = _overview(assessment, scope, answers, verdicts_of(assessment))
+    state = questionnaire_state(assessment.pk, subdomain.pk if subdomain else None)
+    answers = state.answers
+    page = _overview(assessment, scope, answers, state.verdicts)
     page.current = subdomain
     shown = [subdomain] if subdomain else [tab.subdomain for tab in page.tabs]
     shown_ids = {sub.pk for sub in shown}
@@ -186,7 +177,7 @@ def questionnaire(assessment: Assessment, subdomain: SubDomain | None) -> Questi
     criteria_of: dict[int, list[Criterion]] = defaultdict(list)
     for criterion in scope.criteria:
         criteria_of[criterion.subitem_id].append(criterion)
-    evidence = _evidence_stamps(assessment)
+    evidence = state.evidence
     page.requests = information_requests(assessment)
     sections = {sub.pk: (sub, []) for sub in shown}
     for item in items:
@@ -243,25 +234,6 @@ def load_rows(
             )
             for criterion in block.criteria
         ]
-
-
-def _evidence_stamps(assessment: Assessment) -> dict[int, list[tuple]]:
-    """Per criterion, what identifies each piece of evidence shown: its id, content digest, uploader's name and
-    reading status with when it changed (reading sets the kind, summary and reason). Evidence is never
-    otherwise edited (only added, linked and removed, and removed evidence is not shown). All the assessment's
-    links: cheaper to read than to filter by criterion."""
-    links = EvidenceLink.objects.filter(evidence__assessment=assessment, evidence__removed_at__isnull=True).values_list(
-        "criterion_id",
-        "evidence_id",
-        "evidence__sha256",
-        "evidence__uploaded_by__username",
-        "evidence__status",
-        "evidence__status_changed_at",
-    )
-    grouped: dict[int, list[tuple]] = defaultdict(list)
-    for criterion_id, *stamp in sorted(links):
-        grouped[criterion_id].append(tuple(stamp))
-    return grouped
 
 
 def information_requests(assessment: Assessment) -> dict[int, Decision]:

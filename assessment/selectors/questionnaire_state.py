@@ -1,0 +1,87 @@
+"""What a questionnaire page shows that the team and the workers change, read in one statement.
+
+Every questionnaire page needs the assessment's answers and automatic verdicts (for levels and progress) and,
+per criterion shown, what identifies its evidence (for the blocks' cache keys, block_cache). As three ORM
+queries these cost more to compile and send than PostgreSQL took to answer them; as one statement, prepared
+once per connection, one round trip. Portable SQL: SQLite runs it as written.
+"""
+
+import datetime
+from collections import defaultdict
+from typing import NamedTuple
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+
+from assessment.models import Answer, Criterion, Evidence, EvidenceLink, Item, SubItem, Verdict
+from assessment.prepared_statements import PreparedStatement
+from assessment.selectors.levels import VerdictInfo
+
+_ANSWERS, _VERDICTS, _EVIDENCE = Answer._meta.db_table, Verdict._meta.db_table, Evidence._meta.db_table
+_LINKS, _CRITERIA = EvidenceLink._meta.db_table, Criterion._meta.db_table
+_SUBITEMS, _ITEMS, _PEOPLE = SubItem._meta.db_table, Item._meta.db_table, get_user_model()._meta.db_table
+
+# One row per answer, verdict and shown link of evidence, told apart by the first column.
+STATE = f"""
+SELECT 'answer', criterion_id, id, value, '', '', updated_at
+    FROM {_ANSWERS} WHERE assessment_id = %(assessment)s
+UNION ALL
+SELECT 'verdict', criterion_id, 0, value, explanation_zh, explanation_en, computed_at
+    FROM {_VERDICTS} WHERE assessment_id = %(assessment)s
+UNION ALL
+SELECT 'evidence', link.criterion_id, evidence.id, evidence.sha256, person.username, evidence.status,
+       evidence.status_changed_at
+    FROM {_LINKS} link
+    JOIN {_EVIDENCE} evidence ON evidence.id = link.evidence_id
+    JOIN {_PEOPLE} person ON person.id = evidence.uploaded_by_id
+    WHERE evidence.assessment_id = %(assessment)s AND evidence.removed_at IS NULL
+      AND (%(subdomain)s IS NULL OR link.criterion_id IN (
+          SELECT criterion.id FROM {_CRITERIA} criterion
+              JOIN {_SUBITEMS} subitem ON subitem.id = criterion.subitem_id
+              JOIN {_ITEMS} item ON item.id = subitem.item_id
+              WHERE item.subdomain_id = %(subdomain)s))
+"""  # noqa: S608 - table names come from the models, the values are parameters
+_STATE = PreparedStatement("questionnaire_state", STATE, types={"assessment": "bigint", "subdomain": "bigint"})
+
+
+class AnswerStamp(NamedTuple):
+    """What identifies an answer's state: every save sets a new `updated_at` (auto_now)."""
+
+    pk: int
+    value: str
+    updated_at: datetime.datetime
+
+
+class QuestionnaireState(NamedTuple):
+    answers: dict[int, AnswerStamp]
+    verdicts: dict[int, VerdictInfo]
+    # Per criterion, each piece of evidence shown: its id, content digest, uploader's name and reading status
+    # with when it changed (reading sets the kind, summary and reason). Evidence is never otherwise edited
+    # (only added, linked and removed, and removed evidence is not shown), so this identifies what is shown.
+    evidence: dict[int, list[tuple]]
+
+
+def questionnaire_state(assessment_id: int, subdomain_id: int | None) -> QuestionnaireState:
+    """Answers and verdicts of the whole assessment; evidence of the sub-domain's criteria (or of all)."""
+    with connection.cursor() as cursor:
+        _STATE.execute(cursor, {"assessment": assessment_id, "subdomain": subdomain_id})
+        rows = cursor.fetchall()
+    state = QuestionnaireState({}, {}, defaultdict(list))
+    for kind, criterion_id, row_id, value, text_zh, text_en, moment in rows:
+        moment = _aware(moment)
+        if kind == "answer":
+            state.answers[criterion_id] = AnswerStamp(row_id, value, moment)
+        elif kind == "verdict":
+            state.verdicts[criterion_id] = VerdictInfo(value, text_zh, text_en, moment)
+        else:
+            state.evidence[criterion_id].append((row_id, value, text_zh, text_en, moment))
+    for stamps in state.evidence.values():
+        stamps.sort()
+    return state
+
+
+def _aware(moment) -> datetime.datetime:
+    """SQLite hands back the stored UTC time as text."""
+    if isinstance(moment, str):
+        return datetime.datetime.fromisoformat(moment).replace(tzinfo=datetime.UTC)
+    return moment
