@@ -81,7 +81,7 @@ def questionnaire_state(assessment_id: int, subdomain_id: int | None) -> Questio
 
 
 def _aware(moment) -> datetime.datetime:
-    """SQLite hands back the stored UTC time as text."""
+    """SQLite hands back the stored UTC time without its zone (as text when it cannot tell the column's type)."""
     if isinstance(moment, str):
-        return datetime.datetime.fromisoformat(moment).replace(tzinfo=datetime.UTC)
-    return moment
+        moment = datetime.datetime.fromisoformat(moment)
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)

@@ -116,3 +116,42 @@ def test_without_preparing_the_statement_runs_as_written(settings):
         assert run(statement, 4) == 15
 
     assert queries[0]["sql"].replace("%s", "4").endswith("SELECT 60 / 4")
+
+
+def test_a_pages_state_has_every_answer_and_verdict_but_only_its_criteria_evidence(assessment, team):
+    from assessment.models import Answer, SubDomain, Verdict
+    from assessment.selectors.questionnaire_state import questionnaire_state
+    from assessment.services.assessments import AnswerInput, save_answers
+    from assessment.services.evidence import add_evidence, remove_evidence
+
+    save_answers(
+        assessment=assessment,
+        actor=team,
+        items=[
+            AnswerInput("cd.env.env.types@1", "met", "", ""),
+            AnswerInput("cd.tm.auto.execution@3", "partly", "", ""),
+        ],
+    )
+    runbook = add_evidence(assessment=assessment, actor=team, criteria_codes=["cd.env.env.types@1"], note="Runbook")
+    add_evidence(assessment=assessment, actor=team, criteria_codes=["cd.tm.auto.execution@3"], note="Test report")
+    withdrawn = add_evidence(assessment=assessment, actor=team, criteria_codes=["cd.env.env.types@1"], note="Old")
+    remove_evidence(evidence=withdrawn, actor=team)
+    criterion = assessment.model.criteria.get(code="cd.tm.auto.execution@3")
+    Verdict.objects.create(assessment=assessment, criterion=criterion, value="met", explanation_en="All green")
+    environments = SubDomain.objects.get(part__model=assessment.model, code="cd.env")
+
+    page = questionnaire_state(assessment.pk, environments.pk)
+    everything = questionnaire_state(assessment.pk, None)
+
+    saved = {answer.criterion_id: answer for answer in Answer.objects.filter(assessment=assessment)}
+    assert page.answers == everything.answers
+    assert {key: (stamp.pk, stamp.value, stamp.updated_at) for key, stamp in page.answers.items()} == {
+        key: (answer.pk, answer.value, answer.updated_at) for key, answer in saved.items()
+    }
+    assert page.verdicts[criterion.pk].value == "met" and page.verdicts[criterion.pk].explanation_en == "All green"
+    runbook.refresh_from_db()
+    types = assessment.model.criteria.get(code="cd.env.env.types@1")
+    assert dict(page.evidence) == {
+        types.pk: [(runbook.pk, runbook.sha256, "team", runbook.status, runbook.status_changed_at)]
+    }
+    assert set(everything.evidence) == {types.pk, criterion.pk}
