@@ -17,14 +17,21 @@ open the page, or the same person in a new browser session. The one personal thi
 CSRF token, is rendered as a placeholder and replaced by the viewer's own token in each response
 (render_page).
 
-The key is a SHA-256 digest. The cache is in-process memory ("fragments" in settings.CACHES), never shared
-between processes or kept across deploys, so new templates or translations never meet old blocks.
+Each block has one place in the cache (its slot: the sub-item and how it is shown), holding the latest rendering
+with a digest of what it was rendered from (its version: the data above and today's date). A rendering is shown
+only when its version is the block's current one, and a new one replaces the old, so the cache holds one
+rendering per block and way of showing it, never a trail of outdated ones. The cache is in-process memory
+("fragments" in settings.CACHES), never shared between processes or kept across deploys, so new templates or
+translations never meet old blocks.
 
-A whole page's content is cached the same way (page_key), under a fingerprint of everything the page shows
-that can change, read in one query (content_fingerprint): an unchanged page costs that query and a lookup.
+A whole page's content is kept the same way ("pages", page_key), its version a fingerprint of everything the
+page shows that can change, read in one query (content_fingerprint): an unchanged page costs that query and a
+lookup.
 """
 
+import datetime
 import hashlib
+from typing import NamedTuple
 
 from django.core.cache import caches
 from django.db import connection
@@ -57,7 +64,6 @@ def _shown(assessment, *, editable: bool, urls: dict) -> tuple:
         VERSION,
         translation.get_language(),
         timezone.get_current_timezone_name(),
-        timezone.localdate(),  # evidence expiry is flagged by today's date (Evidence.expiry_status)
         editable,
         tuple(urls.values()),
         assessment.pk,
@@ -67,12 +73,24 @@ def _shown(assessment, *, editable: bool, urls: dict) -> tuple:
     )
 
 
-def page_key(request, assessment, subdomain_code: str, *, editable: bool, urls: dict) -> str:
-    """The cache key of a questionnaire page's content: how it is shown and what it shows right now (the
-    date too, since evidence is flagged as it nears and passes its expiry date)."""
+class PageKey(NamedTuple):
+    slot: str  # the page's place in the cache: the assessment's page and how it is shown
+    version: str  # what it shows right now: a stored content is served only if made from this
+
+
+def _digest(value) -> str:
+    return hashlib.sha256(repr(value).encode()).hexdigest()
+
+
+def _today() -> datetime.date:
+    """Evidence is flagged as it nears and passes its expiry date (Evidence.expiry_status)."""
+    return timezone.localdate()
+
+
+def page_key(assessment, subdomain_code: str, *, editable: bool, urls: dict) -> PageKey:
     shown = _shown(assessment, editable=editable, urls=urls)
-    content = (assessment.state, subdomain_code, timezone.localdate(), content_fingerprint(assessment))
-    return "questionnaire-page:" + hashlib.sha256(repr((shown, content)).encode()).hexdigest()
+    content = (assessment.state, _today(), content_fingerprint(assessment))
+    return PageKey("questionnaire-page:" + _digest((shown, subdomain_code)), _digest(content))
 
 
 _ANSWERS, _EVIDENCE = Answer._meta.db_table, Evidence._meta.db_table
@@ -108,29 +126,30 @@ def content_fingerprint(assessment) -> tuple:
         return tuple(str(value) for value in cursor.fetchone())
 
 
-def cached_page(key: str) -> SafeString | None:
-    html = caches["fragments"].get(key)
+def cached_page(key: PageKey) -> SafeString | None:
+    version, html = caches["pages"].get(key.slot, ("", ""))
     # The app's own rendered, already escaped output, stored by remember_page: safe to insert as it is.
-    return None if html is None else mark_safe(html)  # noqa: S308
+    return mark_safe(html) if version == key.version else None  # noqa: S308
 
 
-def remember_page(key: str, html: str) -> None:
-    if key:
-        caches["fragments"].set(key, html)
+def remember_page(key: PageKey, html: str) -> None:
+    caches["pages"].set(key.slot, (key.version, html))
 
 
 def prepare(request, page: selectors.Questionnaire, *, editable: bool, urls: dict, failed_row=None) -> None:
     """Gives each block of the page its cached HTML, or its rows and a cache key to store it under once
     rendered (see cached_block in questionnaire_format). The block showing a refused answer is never cached."""
-    shown = _shown(page.assessment, editable=editable, urls=urls)
+    shown, today = _shown(page.assessment, editable=editable, urls=urls), _today()
     failed = failed_row.criterion.pk if failed_row else None
     keys = {}
     for block in page.blocks:
         if all(criterion.pk != failed for criterion in block.criteria):
-            block.cache_key = "questionnaire-block:" + hashlib.sha256(repr((shown, block.version)).encode()).hexdigest()
+            block.cache_key = "questionnaire-block:" + _digest((shown, block.subitem.pk))
+            block.cache_version = _digest((today, block.version))
             keys[block.cache_key] = block
-    for key, html in caches["fragments"].get_many(list(keys)).items():
-        keys[key].html = html
+    for key, (version, html) in caches["fragments"].get_many(list(keys)).items():
+        if version == keys[key].cache_version:
+            keys[key].html = html
     selectors.load_rows(
         page.assessment, [block for block in page.blocks if block.html is None], page.verdicts, page.requests
     )
@@ -138,4 +157,4 @@ def prepare(request, page: selectors.Questionnaire, *, editable: bool, urls: dic
 
 def remember(block: selectors.SubItemBlock, html: str) -> None:
     if block.cache_key:
-        caches["fragments"].set(block.cache_key, html)
+        caches["fragments"].set(block.cache_key, (block.cache_version, html))

@@ -74,17 +74,21 @@ DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)  #
 CACHE_URL = env_str("CACHE_URL", "")
 if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://")):
     raise ImproperlyConfigured(f"Environment variable CACHE_URL must start with redis://, not {CACHE_URL!r}.")
-_CACHE_BACKEND = "django.core.cache.backends." + ("redis.RedisCache" if CACHE_URL else "locmem.LocMemCache")
+_LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
+_CACHE_BACKEND = "django.core.cache.backends.redis.RedisCache" if CACHE_URL else _LOCMEM
+
+
+def _in_process(name: str, entries: int) -> dict:
+    return {"BACKEND": _LOCMEM, "LOCATION": name, "TIMEOUT": 3600, "OPTIONS": {"MAX_ENTRIES": entries}}
+
+
 CACHES = {
     "default": {"BACKEND": _CACHE_BACKEND, "LOCATION": CACHE_URL},
-    # Rendered questionnaire blocks (assessment/block_cache.py): in-process on purpose, so a deploy with new
-    # templates or translations starts empty. About 10 kB each; the oldest third goes when it is full.
-    "fragments": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "fragments",
-        "TIMEOUT": 3600,
-        "OPTIONS": {"MAX_ENTRIES": 3000},
-    },
+    # Rendered questionnaire blocks and pages (assessment/block_cache.py), report fragments and menus: in-process on
+    # purpose, so a deploy with new templates or translations starts empty. Blocks are about 20 kB, questionnaire
+    # pages up to 1 MB (all of Part 3), hence fewer places for pages. When full, the least recently used third goes.
+    "fragments": _in_process("fragments", 3000),
+    "pages": _in_process("pages", 100),
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -66,6 +66,7 @@ def fresh_fragments():
     from django.core.cache import caches
 
     caches["fragments"].clear()
+    caches["pages"].clear()
 
 
 @pytest.fixture

@@ -63,6 +63,7 @@ class SubItemBlock:
     version: tuple = ()
     html: str | None = None  # the rendered block, when cached
     cache_key: str = ""  # where to store the rendered block, when it may be cached
+    cache_version: str = ""  # what a stored rendering must have been made from to be shown
 
 
 @dataclass

@@ -68,7 +68,9 @@ class CachedPageNode(template.Node):
 
     def render(self, context) -> str:
         html = self.nodelist.render(context)
-        block_cache.remember_page(self.key.resolve(context) or "", html)
+        key = self.key.resolve(context)
+        if key:
+            block_cache.remember_page(key, html)
         return html
 
 

@@ -89,7 +89,7 @@ def questionnaire(request, assessment_id: int, subdomain_code: str):
     if subdomain is None and subdomain_code != ALL_SUBDOMAINS:
         raise Http404(_("No such sub-domain in this assessment."))
     editable, urls = _editable(request.user, assessment), selectors.questionnaire_urls(assessment)
-    key = block_cache.page_key(request, assessment, subdomain_code, editable=editable, urls=urls)
+    key = block_cache.page_key(assessment, subdomain_code, editable=editable, urls=urls)
     content = block_cache.cached_page(key)
     if content is not None:
         context = {"assessment": assessment, "current": subdomain, "cached_content": content}

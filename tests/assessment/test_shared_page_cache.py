@@ -83,3 +83,18 @@ def test_a_refused_answer_shows_in_the_full_page_with_a_working_token(assessment
     body = refused.content.decode()
     assert refused.status_code == 422 and 'class="form-error"' in body
     assert CSRF_PLACEHOLDER not in body and len(set(TOKEN.findall(body))) == 1
+
+
+def test_a_new_rendering_replaces_the_old_one_instead_of_piling_up(client, assessment, team):
+    from django.core.cache import caches
+
+    client.force_login(team)
+    url = reverse("questionnaire", args=(assessment.pk, "cd.env"))
+    save = reverse("answer-save", args=(assessment.pk, "cd.env.env.types@1"))
+    for value in ("met", "partly", "not_met", "met"):
+        assert client.post(save, {"answer": value}, headers={"hx-request": "true"}).status_code == 200
+        assert client.get(url).status_code == 200
+
+    # LocMemCache's own store: one page and one rendering of each of the sub-domain's three blocks.
+    blocks = [key for key in caches["fragments"]._cache if "questionnaire-block:" in key]
+    assert (len(caches["pages"]._cache), len(blocks)) == (1, 3)
