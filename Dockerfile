@@ -17,4 +17,7 @@ RUN DEBUG=true python manage.py collectstatic --noinput \
 
 USER maturity
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Threads rather than more processes: a process's threads share its in-process caches of rendered questionnaire
+# blocks and pages (assessment/block_cache.py), so a page rendered for one request serves the next.
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4", \
+     "--access-logfile", "-"]
