@@ -34,16 +34,14 @@ import hashlib
 from typing import NamedTuple
 
 from django.core.cache import caches
-from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
-from assessment.models import Answer, Decision, Evidence, EvidenceLink, Verdict
-from assessment.prepared_statements import PreparedStatement
 from assessment.selectors import questionnaire as selectors
+from assessment.selectors.questionnaire_state import content_fingerprint
 
 VERSION = 5  # bump when a block's markup changes in a way the key does not capture
 # Stands for the viewer's CSRF token in cached markup. Letters only, so escaping leaves it as it is; were a
@@ -89,41 +87,8 @@ def _today() -> datetime.date:
 
 def page_key(assessment, subdomain_code: str, *, editable: bool, urls: dict) -> PageKey:
     shown = _shown(assessment, editable=editable, urls=urls)
-    content = (assessment.state, _today(), content_fingerprint(assessment))
+    content = (assessment.state, _today(), content_fingerprint(assessment.pk))
     return PageKey("questionnaire-page:" + _digest((shown, subdomain_code)), _digest(content))
-
-
-_ANSWERS, _EVIDENCE = Answer._meta.db_table, Evidence._meta.db_table
-_LINKS, _VERDICTS, _DECISIONS = EvidenceLink._meta.db_table, Verdict._meta.db_table, Decision._meta.db_table
-FINGERPRINT = f"""
-SELECT
-    (SELECT COUNT(*) FROM {_ANSWERS} WHERE assessment_id = %(id)s),
-    (SELECT MAX(updated_at) FROM {_ANSWERS} WHERE assessment_id = %(id)s),
-    (SELECT COUNT(*) FROM {_EVIDENCE} WHERE assessment_id = %(id)s),
-    (SELECT MAX(status_changed_at) FROM {_EVIDENCE} WHERE assessment_id = %(id)s),
-    (SELECT MAX(removed_at) FROM {_EVIDENCE} WHERE assessment_id = %(id)s),
-    (SELECT COUNT(*) FROM {_LINKS} JOIN {_EVIDENCE} ON {_EVIDENCE}.id = {_LINKS}.evidence_id
-        WHERE {_EVIDENCE}.assessment_id = %(id)s),
-    (SELECT COUNT(*) FROM {_VERDICTS} WHERE assessment_id = %(id)s),
-    (SELECT MAX(computed_at) FROM {_VERDICTS} WHERE assessment_id = %(id)s),
-    (SELECT COUNT(*) FROM {_DECISIONS} WHERE assessment_id = %(id)s),
-    (SELECT SUM(version) FROM {_DECISIONS} WHERE assessment_id = %(id)s),
-    (SELECT SUM(CASE WHEN is_current THEN 1 ELSE 0 END) FROM {_DECISIONS} WHERE assessment_id = %(id)s),
-    (SELECT SUM(LENGTH(reply)) FROM {_DECISIONS} WHERE assessment_id = %(id)s)
-"""  # noqa: S608 - table names come from the models, the only value is a parameter
-
-
-_FINGERPRINT = PreparedStatement("content_fingerprint", FINGERPRINT, types={"id": "bigint"})
-
-
-def content_fingerprint(assessment) -> tuple:
-    """What changes whenever anything an assessment's questionnaire shows changes: every save stamps a new
-    `updated_at`, evidence is only added, re-read (status_changed_at), linked or removed, every verdict
-    computation stamps `computed_at`, and every decision, reply or reopening changes a version, a count or
-    a length. One query, portable SQL."""
-    with connection.cursor() as cursor:
-        _FINGERPRINT.execute(cursor, {"id": assessment.pk})
-        return tuple(str(value) for value in cursor.fetchone())
 
 
 def cached_page(key: PageKey) -> SafeString | None:

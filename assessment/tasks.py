@@ -49,6 +49,16 @@ def refresh_levels(assessment_id: int) -> None:
         levels.refresh_stored_levels(assessment)
 
 
+@shared_task(name="assessment.sweep_stale_levels", queue="default")
+def sweep_stale_levels() -> int:
+    """Sends the level refresh again for assessments whose stored levels fell behind their data (a refresh lost
+    on its way): no stored level stays stale for longer than a sweep."""
+    assessment_ids = levels.assessments_with_stale_levels()
+    for assessment_id in assessment_ids:
+        refresh_levels.delay(assessment_id)
+    return len(assessment_ids)
+
+
 @shared_task(
     name="assessment.send_notification_emails",
     queue="default",

@@ -218,6 +218,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_BEAT_SCHEDULE = {
     "sweep-unscored-evidence": {"task": "assessment.sweep_unscored_evidence", "schedule": 60.0},
+    "sweep-stale-levels": {"task": "assessment.sweep_stale_levels", "schedule": 300.0},
     "refresh-expired-evidence": {"task": "assessment.refresh_expired_evidence", "schedule": 6 * 3600.0},
     "forget-old-webhook-deliveries": {"task": "metrics.forget_old_deliveries", "schedule": 3600.0},
     "snapshot-delivery-metrics": {"task": "metrics.snapshot_every_project", "schedule": 24 * 3600.0},

@@ -1,4 +1,5 @@
-"""What a questionnaire page shows that the team and the workers change, read in one statement.
+"""What a questionnaire page shows that the team and the workers change: read in one statement, and told
+apart from what it was before by one more (content_fingerprint).
 
 Every questionnaire page needs the assessment's answers and automatic verdicts (for levels and progress) and,
 per criterion shown, what identifies its evidence (for the blocks' cache keys, block_cache). As three ORM
@@ -7,19 +8,21 @@ once per connection, one round trip. Portable SQL: SQLite runs it as written.
 """
 
 import datetime
+import hashlib
 from collections import defaultdict
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db import connection
 
-from assessment.models import Answer, Criterion, Evidence, EvidenceLink, Item, SubItem, Verdict
+from assessment.models import Answer, Criterion, Decision, Evidence, EvidenceLink, Item, SubItem, Verdict
 from assessment.prepared_statements import PreparedStatement
 from assessment.selectors.levels import VerdictInfo
 
 _ANSWERS, _VERDICTS, _EVIDENCE = Answer._meta.db_table, Verdict._meta.db_table, Evidence._meta.db_table
 _LINKS, _CRITERIA = EvidenceLink._meta.db_table, Criterion._meta.db_table
 _SUBITEMS, _ITEMS, _PEOPLE = SubItem._meta.db_table, Item._meta.db_table, get_user_model()._meta.db_table
+_DECISIONS = Decision._meta.db_table
 
 # One row per answer, verdict and shown link of evidence, told apart by the first column.
 STATE = f"""
@@ -85,3 +88,39 @@ def _aware(moment) -> datetime.datetime:
     if isinstance(moment, str):
         moment = datetime.datetime.fromisoformat(moment)
     return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+
+
+FINGERPRINT = f"""
+SELECT
+    (SELECT COUNT(*) FROM {_ANSWERS} WHERE assessment_id = %(id)s),
+    (SELECT MAX(updated_at) FROM {_ANSWERS} WHERE assessment_id = %(id)s),
+    (SELECT COUNT(*) FROM {_EVIDENCE} WHERE assessment_id = %(id)s),
+    (SELECT MAX(status_changed_at) FROM {_EVIDENCE} WHERE assessment_id = %(id)s),
+    (SELECT MAX(removed_at) FROM {_EVIDENCE} WHERE assessment_id = %(id)s),
+    (SELECT COUNT(*) FROM {_LINKS} JOIN {_EVIDENCE} ON {_EVIDENCE}.id = {_LINKS}.evidence_id
+        WHERE {_EVIDENCE}.assessment_id = %(id)s),
+    (SELECT COUNT(*) FROM {_VERDICTS} WHERE assessment_id = %(id)s),
+    (SELECT MAX(computed_at) FROM {_VERDICTS} WHERE assessment_id = %(id)s),
+    (SELECT COUNT(*) FROM {_DECISIONS} WHERE assessment_id = %(id)s),
+    (SELECT SUM(version) FROM {_DECISIONS} WHERE assessment_id = %(id)s),
+    (SELECT SUM(CASE WHEN is_current THEN 1 ELSE 0 END) FROM {_DECISIONS} WHERE assessment_id = %(id)s),
+    (SELECT SUM(LENGTH(reply)) FROM {_DECISIONS} WHERE assessment_id = %(id)s)
+"""  # noqa: S608 - table names come from the models, the only value is a parameter
+
+
+_FINGERPRINT = PreparedStatement("content_fingerprint", FINGERPRINT, types={"id": "bigint"})
+
+
+def content_fingerprint(assessment_id: int) -> tuple:
+    """What changes whenever anything an assessment's questionnaire shows changes: every save stamps a new
+    `updated_at`, evidence is only added, re-read (status_changed_at), linked or removed, every verdict
+    computation stamps `computed_at`, and every decision, reply or reopening changes a version, a count or
+    a length. One query, portable SQL."""
+    with connection.cursor() as cursor:
+        _FINGERPRINT.execute(cursor, {"id": assessment_id})
+        return tuple(str(value) for value in cursor.fetchone())
+
+
+def data_version(assessment_id: int) -> str:
+    """A digest of content_fingerprint: what stored levels record having been computed from."""
+    return hashlib.sha256(repr(content_fingerprint(assessment_id)).encode()).hexdigest()

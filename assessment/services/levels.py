@@ -1,5 +1,9 @@
 """Stored levels: recomputed after each scoring and answer change, kept on the assessment for fast reading.
 
+Stored levels record the version of the data they were computed from (selectors.questionnaire_state
+.data_version). A refresh lost on its way (the broker down when it was sent, a worker killed while running it)
+leaves them behind the data, and the sweeper (assessments_with_stale_levels) has them computed again.
+
 A part or sub-domain level that differs from the one stored before raises a level.changed webhook event.
 The first computation compares with level "0" everywhere (what an assessment holds before anything is met), so
 a new assessment raises nothing until some level is reached, and one whose answers came before its first
@@ -9,8 +13,9 @@ computation (a bulk upload, a successor) reports what it reached.
 from django.db import transaction
 from django.utils import timezone
 
-from assessment.models import Assessment
+from assessment.models import Assessment, AssessmentState
 from assessment.selectors.levels import AssessmentLevels, catalog_scope, confirmed_levels, provisional_levels
+from assessment.selectors.questionnaire_state import data_version
 from assessment.services import webhooks
 
 
@@ -83,11 +88,15 @@ def refresh_stored_levels(assessment: Assessment) -> dict:
     previous = next(iter(previous), None)
     if previous is None:
         return {}  # deleted meanwhile
+    # Read before the levels: a change committed in between leaves the recorded version behind the data (and the
+    # sweeper computes again), never ahead of it.
+    version = data_version(assessment.pk)
     scope = catalog_scope(assessment)
     stored = {
         "provisional": levels_as_data(provisional_levels(assessment, scope=scope)),
         "confirmed": levels_as_data(confirmed_levels(assessment, scope=scope)),
         "computed_at": timezone.now().isoformat(),
+        "data_version": version,
     }
     summary = level_summary(stored)
     Assessment.objects.filter(pk=assessment.pk).update(stored_levels=stored, level_summary=summary)
@@ -96,3 +105,20 @@ def refresh_stored_levels(assessment: Assessment) -> dict:
     if changes:
         webhooks.raise_level_changed(assessment=assessment, changes=changes, occurred_at=stored["computed_at"])
     return stored
+
+
+def assessments_with_stale_levels(*, limit: int = 500) -> list[int]:
+    """Assessments not yet published whose stored levels were computed from other data than they hold now (one
+    query each: the sweep runs every few minutes over the assessments in progress)."""
+    recorded = (
+        Assessment.objects.exclude(state=AssessmentState.PUBLISHED)
+        .order_by("pk")
+        .values_list("pk", "stored_levels__data_version")
+    )
+    stale = []
+    for assessment_id, version in recorded.iterator():
+        if version != data_version(assessment_id):
+            stale.append(assessment_id)
+            if len(stale) == limit:
+                break
+    return stale

@@ -59,7 +59,7 @@ def readings(client, assessment) -> dict:
         "snapshot": client.get(f"/api/v1/assessments/{assessment.pk}/snapshot/").json(),
         "confirmed": [row.level.notation for row in confirmed_levels(assessment).subitems.values()],
         "provisional": [row.level.notation for row in provisional_levels(assessment).subitems.values()],
-        "stored": refresh_stored_levels(assessment) | {"computed_at": None},
+        "stored": refresh_stored_levels(assessment) | {"computed_at": None, "data_version": None},
     }
 
 
