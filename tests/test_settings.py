@@ -106,3 +106,14 @@ def test_without_a_broker_tasks_run_in_process_and_with_one_they_queue():
     )
     assert embedded.stdout.splitlines()[-1] == "True"
     assert queued.stdout.splitlines()[-1] == "False"
+
+
+def test_every_scheduled_task_is_a_task_the_workers_know():
+    import assessment.tasks
+    import metrics.tasks
+    from config.celery import app
+
+    assert assessment.tasks and metrics.tasks  # imported for their tasks, as the worker's autodiscovery does
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "assessment.sweep_stale_levels" in scheduled
+    assert scheduled <= set(app.tasks), scheduled - set(app.tasks)
