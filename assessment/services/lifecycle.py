@@ -104,11 +104,13 @@ def transition(*, assessment: Assessment, move_name: str, actor, comment: str = 
     assessment = (
         Assessment.objects.select_for_update().select_related("project", "organisation", "model").get(pk=assessment.pk)
     )
-    if assessment.state not in move.sources:
-        raise refusal(assessment, move)
+    # Who may take the move comes first: someone who never may (a manager asking to publish) is told so, not
+    # what the state allows.
     role_refusal = _may_take(actor, assessment, move)
     if role_refusal:
         raise PermissionDenied(role_refusal)
+    if assessment.state not in move.sources:
+        raise refusal(assessment, move)
     PRECONDITIONS.get(move.name, _no_precondition)(assessment, actor)
     before = assessment.state
     assessment.state = move.target

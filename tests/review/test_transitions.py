@@ -49,11 +49,12 @@ POSSIBLE_NOW = {
 def expected(state: str, move_name: str, role: str) -> int:
     if role == "outsider":
         return 404
-    if move_name == "submit" and role != "team":
-        return 403  # the submit endpoint is the team's: the role is checked before the state
-    if (state, move_name) not in LEGAL:
-        return 409
-    return 200 if role in MAY_TAKE[move_name] else 403
+    # Who may take a move is checked before the state. A draft is assigned to no assessor yet, so any of the
+    # organisation's assessors may take review steps on it, once it is in a state that allows them.
+    may = role in MAY_TAKE[move_name] or (role == "second_assessor" and state == "draft" and move_name != "submit")
+    if not may:
+        return 403
+    return 200 if (state, move_name) in LEGAL else 409
 
 
 def cases():
