@@ -7,7 +7,6 @@ Prints BENCH lines (DESIGN.md §8); exits non-zero only when it cannot run.
 """
 
 import json
-import os
 import statistics
 import sys
 import time
@@ -16,13 +15,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/devops_maturity_bench_ingest")
-os.environ.setdefault("DEBUG", "false")  # DEBUG would log every query and slow the app down
-os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-not-for-production-use-0123456789")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-# Production-like: the relink task is published to the real Redis (a database of the benchmark's own, emptied after).
-os.environ["CELERY_BROKER_URL"] = os.environ.get("BENCH_INGEST_BROKER_URL", "redis://127.0.0.1:6379/14")
 
 EVENTS_PER_REQUEST = 1000
 ROUNDS = 12
@@ -93,19 +85,20 @@ def bare_insert(connection, project, rows: list[dict]) -> float:
 
 
 def main() -> int:
-    import django
+    from bench.environment import configure, test_database
 
-    django.setup()
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import setup_test_environment
+    configure(
+        database="devops_maturity_bench_ingest",
+        broker_variable="BENCH_INGEST_BROKER_URL",
+        broker="redis://127.0.0.1:6379/14",
+    )
+    # The relink task each request enqueues is published to the real Redis.
+    with test_database(catalogue=False) as connection:
+        from django.test import Client
 
-    from assessment.models import Organisation, Project
-    from metrics.services.credentials import create_ingest_token
+        from assessment.models import Organisation, Project
+        from metrics.services.credentials import create_ingest_token
 
-    setup_test_environment()
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
         organisation = Organisation.objects.create(name="Bench", slug="bench")
         project = Project.objects.create(organisation=organisation, name="API")
         floor = Project.objects.create(organisation=organisation, name="Bare INSERT")
@@ -126,12 +119,6 @@ def main() -> int:
             if batch >= WARMUP:
                 api_seconds.append(elapsed)
                 bare_seconds.append(bare)
-    finally:
-        connection.close()
-        connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
-        import redis
-
-        redis.Redis.from_url(os.environ["CELERY_BROKER_URL"]).flushdb()
     api, bare = statistics.median(api_seconds), statistics.median(bare_seconds)
     print(
         f"# {EVENTS_PER_REQUEST} events per request: "

@@ -5,7 +5,6 @@ Run from the README's virtualenv against the local PostgreSQL:  .venv/bin/python
 Prints BENCH lines (DESIGN.md §8); exits non-zero only when it cannot run.
 """
 
-import os
 import statistics
 import sys
 import time
@@ -13,38 +12,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/devops_maturity_bench")
-os.environ.setdefault("DEBUG", "false")  # DEBUG would log every query and slow the app down
-os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-not-for-production-use-0123456789")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-# Production-like: tasks are published to the real Redis (a database of the benchmark's own, emptied after).
-os.environ["CELERY_BROKER_URL"] = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/12")
 
 ROUNDS = 40
 
 
 def main() -> int:
-    import django
+    from bench.environment import configure, test_database
 
-    django.setup()
-    from django.core.cache import caches
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import setup_test_environment
-    from django.urls import reverse
+    configure(database="devops_maturity_bench", broker_variable="BENCH_BROKER_URL", broker="redis://127.0.0.1:6379/12")
+    with test_database():
+        from django.core.cache import caches
+        from django.test import Client
+        from django.urls import reverse
 
-    from assessment.services.catalog import load_catalog_file
-    from bench.seed import full_assessment
-    from bench.timing import interleaved_medians_ms
+        from bench.seed import full_assessment
+        from bench.timing import interleaved_medians_ms
 
-    setup_test_environment()
-    from django.conf import settings
-
-    settings.ROOT_URLCONF = "bench.urls"
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        load_catalog_file(path=ROOT / "assessment" / "catalogs" / "caict-devops.yaml")
         user, assessment = full_assessment(evidence_count=300)
         client = Client()
         client.force_login(user)
@@ -112,11 +95,6 @@ def main() -> int:
         empty_cache = statistics.median(timed_ms(get, page, before=clear_caches) for _ in range(10))
         trivial, largest, full_page = views["trivial"], views["largest"], views["full_page"]
         save_trivial, saving = saves["trivial"], saves["saving"]
-    finally:
-        connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
-        import redis
-
-        redis.Redis.from_url(os.environ["CELERY_BROKER_URL"]).flushdb()
     print(
         f"# trivial view {trivial:.2f} ms, largest sub-domain {largest:.2f} ms, all of Part 3 on one page "
         f"{full_page:.2f} ms; trivial view {save_trivial:.2f} ms, save {saving:.2f} ms (medians of {ROUNDS})"

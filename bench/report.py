@@ -6,19 +6,12 @@ Run from the README's virtualenv against the local PostgreSQL:  .venv/bin/python
 Prints BENCH lines (DESIGN.md §8); exits non-zero only when it cannot run.
 """
 
-import os
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/devops_maturity_bench")
-os.environ.setdefault("DEBUG", "false")  # DEBUG would log every query and slow the app down
-os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-not-for-production-use-0123456789")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-os.environ["CELERY_BROKER_URL"] = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/12")
 
 ROUNDS = 60
 PROJECTS = 50
@@ -51,27 +44,19 @@ def portfolio_of(organisation, user, count: int) -> None:
 
 
 def main() -> int:
-    import django
+    from bench.environment import configure, test_database
 
-    django.setup()
-    from django.conf import settings
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import setup_test_environment
-    from django.urls import reverse
-    from django.utils import translation
+    configure(database="devops_maturity_bench", broker_variable="BENCH_BROKER_URL", broker="redis://127.0.0.1:6379/12")
+    with test_database():
+        from django.test import Client
+        from django.urls import reverse
+        from django.utils import translation
 
-    from assessment.models import Membership
-    from assessment.services.catalog import load_catalog_file
-    from assessment.services.levels import refresh_stored_levels
-    from bench.seed import full_assessment
-    from bench.timing import interleaved_medians_ms, median_ms
+        from assessment.models import Membership
+        from assessment.services.levels import refresh_stored_levels
+        from bench.seed import full_assessment
+        from bench.timing import interleaved_medians_ms, median_ms
 
-    setup_test_environment()
-    settings.ROOT_URLCONF = "bench.urls"
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        load_catalog_file(path=ROOT / "assessment" / "catalogs" / "caict-devops.yaml")
         user, assessment = full_assessment(evidence_count=300)
         refresh_stored_levels(assessment)
         Membership.objects.filter(user=user).update(is_manager=True)
@@ -110,11 +95,6 @@ def main() -> int:
         pdf()  # the worker's first render: WeasyPrint imported, fonts loaded
         first_pdf = time.perf_counter() - started
         pdf_seconds = median_ms(pdf, rounds=PDF_ROUNDS, warm=0) / 1000
-    finally:
-        connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
-        import redis
-
-        redis.Redis.from_url(os.environ["CELERY_BROKER_URL"]).flushdb()
     print(
         f"# trivial view {trivial:.2f} ms, report {report:.2f} ms, "
         f"portfolio of {PROJECTS} projects {portfolio:.2f} ms, report JSON {api_report:.2f} ms (medians of {ROUNDS}); "
