@@ -83,7 +83,7 @@ def _subitem(row: SubItemLevel) -> dict:
     }
 
 
-def _group(group: GroupLevel) -> dict:
+def group_data(group: GroupLevel) -> dict:
     return {
         "code": group.node.code,
         "name_zh": group.node.name_zh,
@@ -134,8 +134,8 @@ def _reading(assessment: Assessment, levels: AssessmentLevels) -> dict:
     return {
         "reading": levels.reading,
         "target_level": levels.target,
-        "parts": [_group(group) for group in levels.parts],
-        "subdomains": [_group(group) for group in levels.subdomains],
+        "parts": [group_data(group) for group in levels.parts],
+        "subdomains": [group_data(group) for group in levels.subdomains],
         "subitems": [_subitem(row) for row in levels.subitems.values()],
         "gap": _gap(assessment, levels),
     }

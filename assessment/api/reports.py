@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from assessment.access import Action, access_assessment, access_organisation
-from assessment.api.levels import GroupLevelOutput, levels_data
+from assessment.api.levels import GroupLevelOutput, group_data, levels_data
 from assessment.api.schema import error_responses
 from assessment.models import ReportFile, ReportKind, ReportStatus
 from assessment.reports.exports import FORMATS
@@ -90,17 +90,6 @@ def _overall(overall) -> dict:
     }
 
 
-def _group(group) -> dict:
-    return {
-        "code": group.node.code,
-        "name_zh": group.node.name_zh,
-        "name_en": group.node.name_en,
-        "level": group.level.notation,
-        "achieved": group.level.achieved,
-        "distribution": {str(level): count for level, count in group.distribution.items()},
-    }
-
-
 def report_data(report: Report) -> dict:
     coverage = report.coverage
     panel = report.delivery
@@ -110,8 +99,8 @@ def report_data(report: Report) -> dict:
         "target_level": report.assessment.target_level,
         "overall": _overall(report.overall),
         "other": _overall(report.other),
-        "parts": [_group(group) for group in report.levels.parts],
-        "subdomains": [_group(group) for group in report.levels.subdomains],
+        "parts": [group_data(group) for group in report.levels.parts],
+        "subdomains": [group_data(group) for group in report.levels.subdomains],
         "heat": {row.subitem.code: [cell.state for cell in row.cells] for group in report.heat for row in group.rows},
         "backlog": [
             {
