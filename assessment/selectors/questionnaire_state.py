@@ -70,8 +70,9 @@ def questionnaire_state(assessment_id: int, subdomain_id: int | None) -> Questio
         _STATE.execute(cursor, {"assessment": assessment_id, "subdomain": subdomain_id})
         rows = cursor.fetchall()
     state = QuestionnaireState({}, {}, defaultdict(list))
+    read_moment = _moment_reader()
     for kind, criterion_id, row_id, value, text_zh, text_en, moment in rows:
-        moment = _aware(moment)
+        moment = read_moment(moment)
         if kind == "answer":
             state.answers[criterion_id] = AnswerStamp(row_id, value, moment)
         elif kind == "verdict":
@@ -83,11 +84,18 @@ def questionnaire_state(assessment_id: int, subdomain_id: int | None) -> Questio
     return state
 
 
-def _aware(moment) -> datetime.datetime:
-    """SQLite hands back the stored UTC time without its zone (as text when it cannot tell the column's type)."""
-    if isinstance(moment, str):
-        moment = datetime.datetime.fromisoformat(moment)
-    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+def _moment_reader():
+    """The database's own reading of a stored time, as the ORM applies it (SQLite hands one back without its
+    time zone)."""
+    column = Answer._meta.get_field("updated_at").get_col(_ANSWERS)
+    converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+
+    def read(moment):
+        for converter in converters:
+            moment = converter(moment, column, connection)
+        return moment
+
+    return read
 
 
 FINGERPRINT = f"""
