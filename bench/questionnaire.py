@@ -5,9 +5,7 @@ Run from the README's virtualenv against the local PostgreSQL:  .venv/bin/python
 Prints BENCH lines (DESIGN.md §8); exits non-zero only when it cannot run.
 """
 
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,7 +24,7 @@ def main() -> int:
         from django.urls import reverse
 
         from bench.seed import full_assessment
-        from bench.timing import interleaved_medians_ms
+        from bench.timing import interleaved_medians_ms, median_after_ms
 
         user, assessment = full_assessment(evidence_count=300)
         client = Client()
@@ -35,23 +33,13 @@ def main() -> int:
         save = reverse("answer-save", args=(assessment.pk, "cd.env.env.types@2"))
         values = iter(["met", "partly"] * (ROUNDS + 10))
 
-        def get(url):
-            response = client.get(url)
+        def get(url, on=client):
+            response = on.get(url)
             assert response.status_code == 200, response.status_code
 
         def clear_caches():
             caches["fragments"].clear()
             caches["pages"].clear()
-
-        def timed_ms(action, *args, before) -> float:
-            before()
-            started = time.perf_counter()
-            action(*args)
-            return (time.perf_counter() - started) * 1000
-
-        def fresh_get(session_client, url):
-            response = session_client.get(url)
-            assert response.status_code == 200, response.status_code
 
         def save_answer():
             response = client.post(save, {"answer": next(values)}, headers={"hx-request": "true"})
@@ -89,10 +77,10 @@ def main() -> int:
             other.force_login(user)
         fresh = iter(sessions)
         first_views = interleaved_medians_ms(
-            {"trivial": lambda: get(reverse("bench-trivial")), "new_session": lambda: fresh_get(next(fresh), page)},
+            {"trivial": lambda: get(reverse("bench-trivial")), "new_session": lambda: get(page, on=next(fresh))},
             rounds=ROUNDS,
         )
-        empty_cache = statistics.median(timed_ms(get, page, before=clear_caches) for _ in range(10))
+        empty_cache = median_after_ms(lambda: get(page), before=clear_caches, rounds=10)
         trivial, largest, full_page = views["trivial"], views["largest"], views["full_page"]
         save_trivial, saving = saves["trivial"], saves["saving"]
     print(

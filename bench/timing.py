@@ -24,3 +24,14 @@ def interleaved_medians_ms(actions: dict, *, rounds: int, warm: int = 5) -> dict
 
 def median_ms(action, *, rounds: int, warm: int = 5) -> float:
     return interleaved_medians_ms({"action": action}, rounds=rounds, warm=warm)["action"]
+
+
+def median_after_ms(action, *, before, rounds: int) -> float:
+    """The median time of `action` run right after `before` (not timed), e.g. after emptying a cache."""
+    samples = []
+    for _ in range(rounds):
+        before()
+        started = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
