@@ -8,8 +8,8 @@ questionnaire page's cost. A block is stored under a key made of everything it s
   save sets a new one), the automatic verdict (with when it was computed) and each shown piece of evidence
   (id, content digest, uploader's name, reading status and when it changed; evidence is otherwise never
   edited, and removed evidence is not shown). Any change of data therefore changes the key;
-- how it is shown: language, time zone, today's date (evidence is flagged as expiring or expired by it),
-  whether the viewer may edit, and the URL prefixes.
+- how it is shown: language, time zone, whether the viewer may edit, and the URL prefixes;
+- today's date, since evidence is flagged as expiring or expired by it.
 
 Nothing in a block depends on who views it beyond that (a block shows the assessment's data, to people the
 access check has already let see that assessment), so one rendering serves every viewer: the next person to
@@ -101,7 +101,7 @@ def remember_page(key: PageKey, html: str) -> None:
     caches["pages"].set(key.slot, (key.version, html))
 
 
-def prepare(request, page: selectors.Questionnaire, *, editable: bool, urls: dict, failed_row=None) -> None:
+def prepare(page: selectors.Questionnaire, *, editable: bool, urls: dict, failed_row=None) -> None:
     """Gives each block of the page its cached HTML, or its rows and a cache key to store it under once
     rendered (see cached_block in questionnaire_format). The block showing a refused answer is never cached."""
     shown, today = _shown(page.assessment, editable=editable, urls=urls), _today()

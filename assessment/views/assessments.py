@@ -77,7 +77,7 @@ def _editable(user, assessment) -> bool:
 def _questionnaire_context(request, assessment, subdomain, **extra) -> dict:
     page = selectors.questionnaire(assessment, subdomain)
     editable, urls = _editable(request.user, assessment), selectors.questionnaire_urls(assessment)
-    block_cache.prepare(request, page, editable=editable, urls=urls, failed_row=extra.get("failed_row"))
+    block_cache.prepare(page, editable=editable, urls=urls, failed_row=extra.get("failed_row"))
     return {"page": page, "assessment": assessment, "current": subdomain, "editable": editable, "urls": urls, **extra}
 
 

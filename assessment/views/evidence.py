@@ -136,7 +136,7 @@ def _row_response(request, assessment, criterion_code: str, error: str, *, edita
     page, urls = None, selectors.questionnaire_urls(assessment)
     if not request.htmx:
         page = selectors.questionnaire(assessment, criterion.subitem.item.subdomain)
-        block_cache.prepare(request, page, editable=True, urls=urls, failed_row=feedback.row)
+        block_cache.prepare(page, editable=True, urls=urls, failed_row=feedback.row)
     context = {
         "feedback": feedback,
         "row": feedback.row,
