@@ -10,7 +10,7 @@ from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from assessment.access import access_assessment
-from assessment.models import Assessment, Membership
+from assessment.models import Answer, Assessment, Membership
 from assessment.prepared_statements import PreparedStatement
 
 on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="PREPARE is PostgreSQL's")
@@ -155,3 +155,24 @@ def test_a_pages_state_has_every_answer_and_verdict_but_only_its_criteria_eviden
         types.pk: [(runbook.pk, runbook.sha256, "team", runbook.status, runbook.status_changed_at)]
     }
     assert set(everything.evidence) == {types.pk, criterion.pk}
+
+
+@pytest.mark.parametrize(
+    "assessment_id", ["0", "9223372036854775807", "9223372036854775808", "99999999999999999999999"]
+)
+def test_ids_no_assessment_has_answer_404_and_write_nothing(client, assessment, team, assessment_id):
+    client.force_login(team)
+    page = client.get(f"/assessments/{assessment_id}/questionnaire/cd.env/")
+    save = client.post(f"/assessments/{assessment_id}/answers/cd.env.env.types@1/", {"answer": "met"})
+
+    assert (page.status_code, save.status_code) == (404, 404)
+    assert not Answer.objects.exists()
+
+
+def test_another_organisations_assessment_is_not_found_by_id(client, assessment, outsider):
+    client.force_login(outsider)
+    page = client.get(f"/assessments/{assessment.pk}/questionnaire/all/")
+    save = client.post(f"/assessments/{assessment.pk}/answers/cd.env.env.types@1/", {"answer": "met"})
+
+    assert (page.status_code, save.status_code) == (404, 404)
+    assert not Answer.objects.exists()
