@@ -17,7 +17,7 @@ RUN DEBUG=true python manage.py collectstatic --noinput \
 
 USER maturity
 EXPOSE 8000
-# Threads rather than more processes: a process's threads share its in-process caches of rendered questionnaire
-# blocks and pages (assessment/block_cache.py), so a page rendered for one request serves the next.
+# Threads rather than more processes: a process's threads share its in-process caches (the catalogue tree,
+# rendered report sections and menus), so what one request read or rendered serves the next.
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4", \
      "--access-logfile", "-"]

@@ -3,15 +3,11 @@
 Outsiders get 404 (existence does not leak); members without the right role get 403.
 """
 
-from functools import cache
-
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.db.models import Exists, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from assessment.joined_rows import JoinedRows
 from assessment.models import (
     Assessment,
     Evidence,
@@ -24,7 +20,6 @@ from assessment.models import (
     WebhookSubscription,
 )
 from assessment.models.reports import token_digest
-from assessment.prepared_statements import PreparedStatement
 
 
 class Action:
@@ -104,56 +99,15 @@ def access_project(user, project_id, *, action: str = Action.VIEW) -> Project:
 
 
 def access_assessment(user, assessment_id, *, action: str = Action.VIEW) -> Assessment:
-    assessment = _assessment_with_membership(user, _as_id(assessment_id))
+    # The stored levels (several kB of JSON, read by nothing that gets an assessment here) stay in the database.
+    assessments = Assessment.objects.select_related("project", "organisation", "model").defer("stored_levels")
+    assessment = _only_row(assessments.filter(pk=_as_id(assessment_id)))
     _check(
         user,
         assessment and membership_of(user, assessment.organisation_id, assessment.project),
         action,
         assessment.project if assessment else None,
     )
-    return assessment
-
-
-# The stored levels (several kB of JSON, read by nothing that gets an assessment here) stay in the database.
-_ASSESSMENT_ROWS = JoinedRows(Assessment, related=("project", "organisation", "model"), defer=("stored_levels",))
-_MEMBERSHIP_FLAGS = ("is_team_member", "is_assessor", "is_manager", "is_admin")
-
-
-@cache
-def _assessment_statement() -> PreparedStatement:
-    """The assessment with its project, organisation and model, the user's membership of its organisation and
-    whether they are on its project's team: an access check in one round trip."""
-    team = Project.team.through._meta.db_table
-    flags = ", ".join(f"m.{name}" for name in _MEMBERSHIP_FLAGS)
-    sql = (
-        f"SELECT {_ASSESSMENT_ROWS.columns}, m.id, {flags}, "  # noqa: S608
-        f'EXISTS (SELECT 1 FROM "{team}" pt WHERE pt.project_id = t0.project_id AND pt.user_id = %(user)s) '
-        f'FROM {_ASSESSMENT_ROWS.joins} LEFT JOIN "{Membership._meta.db_table}" m '
-        "ON m.organisation_id = t0.organisation_id AND m.user_id = %(user)s WHERE t0.id = %(id)s"
-    )
-    return PreparedStatement("access_assessment", sql, types={"user": "bigint", "id": "bigint"})
-
-
-def _assessment_with_membership(user, assessment_id: int) -> Assessment | None:
-    """The assessment, with what membership_of and _on_team look up put where they look first."""
-    with connection.cursor() as cursor:
-        _assessment_statement().execute(cursor, {"user": user.pk, "id": assessment_id})
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    assessment = _ASSESSMENT_ROWS.instance(row, connection)
-    membership_id, *flags, on_team = row[_ASSESSMENT_ROWS.width :]
-    membership = None
-    if membership_id is not None:
-        membership = Membership(
-            pk=membership_id,
-            organisation_id=assessment.organisation_id,
-            user_id=user.pk,
-            **{name: bool(flag) for name, flag in zip(_MEMBERSHIP_FLAGS, flags, strict=True)},
-        )
-    if user.is_authenticated:
-        user.__dict__.setdefault("_memberships", {})[assessment.organisation_id] = membership
-        user.__dict__.setdefault("_teams", {})[assessment.project_id] = bool(on_team)
     return assessment
 
 

@@ -69,7 +69,6 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env_database("DATABASE_URL", default_sqlite=BASE_DIR / "db.sqlite3")}
-DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)  # assessment/prepared_statements.py
 # Sign-in throttling counts here: one process keeps its own counts unless CACHE_URL names a shared Redis.
 CACHE_URL = env_str("CACHE_URL", "")
 if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://")):
@@ -84,11 +83,11 @@ def _in_process(name: str, entries: int) -> dict:
 
 CACHES = {
     "default": {"BACKEND": _CACHE_BACKEND, "LOCATION": CACHE_URL},
-    # Rendered questionnaire blocks and pages (assessment/block_cache.py), report fragments and menus: in-process on
-    # purpose, so a deploy with new templates or translations starts empty. Blocks are about 20 kB, questionnaire
-    # pages up to 1 MB (all of Part 3), hence fewer places for pages. When full, the least recently used third goes.
-    "fragments": _in_process("fragments", 3000),
-    "pages": _in_process("pages", 100),
+    # Rendered report fragments and menus: in-process on purpose, so a deploy with new templates or translations
+    # starts empty. When full, the least recently used third goes. HTML_CACHE=false renders everything every time.
+    "fragments": _in_process("fragments", 3000)
+    if env_bool("HTML_CACHE", True)
+    else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -66,7 +66,6 @@ def fresh_fragments():
     from django.core.cache import caches
 
     caches["fragments"].clear()
-    caches["pages"].clear()
 
 
 @pytest.fixture

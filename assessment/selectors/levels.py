@@ -5,9 +5,12 @@ Reads a fixed number of queries (criteria and answers as plain values), whatever
 
 import datetime
 import functools
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple
+
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 
 from assessment.levels import MET, NOT_APPLICABLE, Level, blocking_levels, distribution, roll_up, subitem_level
 from assessment.models import (
@@ -17,6 +20,8 @@ from assessment.models import (
     Criterion,
     Decision,
     DecisionValue,
+    Evidence,
+    EvidenceLink,
     Item,
     Part,
     SubDomain,
@@ -240,3 +245,30 @@ def _levels(
 def _group(node, members: list[SubItemLevel], rule: str) -> GroupLevel:
     levels = [row.level for row in members]
     return GroupLevel(node=node, level=roll_up(levels, rule), distribution=distribution(levels), subitems=members)
+
+
+def _per_assessment(model, aggregate, *, path: str = "assessment_id") -> Subquery:
+    """One figure of the outer assessment's rows of `model` (`path` leads from a row to its assessment's id)."""
+    rows = model.objects.filter(**{path: OuterRef("pk")}).order_by().values(path)
+    return Subquery(rows.annotate(figure=aggregate).values("figure"))
+
+
+def data_version(assessment_id: int) -> str:
+    """A digest of what an assessment's levels are computed from, for stored levels to record: every answer save
+    stamps `updated_at`, every verdict computation `computed_at`, every decision raises its version, and evidence
+    is only added, re-read (`status_changed_at`), linked or removed. One query."""
+    figures = {
+        "figure_answers": _per_assessment(Answer, Count("pk")),
+        "figure_answered_at": _per_assessment(Answer, Max("updated_at")),
+        "figure_evidence": _per_assessment(Evidence, Count("pk")),
+        "figure_evidence_read_at": _per_assessment(Evidence, Max("status_changed_at")),
+        "figure_evidence_removed_at": _per_assessment(Evidence, Max("removed_at")),
+        "figure_links": _per_assessment(EvidenceLink, Count("pk"), path="evidence__assessment_id"),
+        "figure_verdicts": _per_assessment(Verdict, Count("pk")),
+        "figure_verdicts_at": _per_assessment(Verdict, Max("computed_at")),
+        "figure_decisions": _per_assessment(Decision, Count("pk")),
+        "figure_decision_versions": _per_assessment(Decision, Sum("version")),
+        "figure_current_decisions": _per_assessment(Decision, Count("pk", filter=Q(is_current=True))),
+    }
+    row = Assessment.objects.filter(pk=assessment_id).values(**figures).first()
+    return hashlib.sha256(repr(sorted((row or {}).items())).encode()).hexdigest()

@@ -1,8 +1,10 @@
 """Reads for the questionnaire: a fixed number of queries per page, whatever the catalogue or evidence size."""
 
+import datetime
 from collections import defaultdict
 from collections.abc import Container
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import CharField, F, Value
 from django.urls import reverse
@@ -33,7 +35,6 @@ from assessment.selectors.levels import (
     provisional_levels,
     verdicts_of,
 )
-from assessment.selectors.questionnaire_state import AnswerStamp, questionnaire_state
 
 
 @dataclass
@@ -55,15 +56,18 @@ class CriterionRow:
 @dataclass
 class SubItemBlock:
     subitem: SubItem
-    rows: list[CriterionRow]  # filled by load_rows, for the blocks that need rendering
+    rows: list[CriterionRow]
     level: Level
     blocking: list[int]
-    criteria: list[Criterion] = field(default_factory=list)
-    # Everything the block shows that may change (answers, evidence, level), for keying its rendered HTML.
-    version: tuple = ()
-    html: str | None = None  # the rendered block, when cached
-    cache_key: str = ""  # where to store the rendered block, when it may be cached
-    cache_version: str = ""  # what a stored rendering must have been made from to be shown
+
+
+class AnswerView(NamedTuple):
+    """An answer as the questionnaire reads and shows it (a row of values, not a model instance)."""
+
+    value: str
+    comment: str
+    justification: str
+    updated_at: datetime.datetime
 
 
 @dataclass
@@ -109,6 +113,11 @@ class Questionnaire:
     def blocks(self) -> list[SubItemBlock]:
         return [block for _section, items in self.sections for _item, blocks in items for block in blocks]
 
+    def replace_row(self, row: CriterionRow) -> None:
+        """Shows this row (e.g. a refused answer with what the person typed) in place of its criterion's."""
+        for block in self.blocks:
+            block.rows = [row if shown.criterion.pk == row.criterion.pk else shown for shown in block.rows]
+
     @property
     def first_incomplete(self) -> "SubDomainTab | None":
         """Where the team goes on answering: the first sub-domain with a required criterion unanswered."""
@@ -123,9 +132,12 @@ class Questionnaire:
         return self._neighbour(1)
 
 
-def _answer_stamps(assessment: Assessment) -> dict[int, AnswerStamp]:
-    rows = Answer.objects.filter(assessment=assessment).values_list("criterion_id", "pk", "value", "updated_at")
-    return {criterion_id: AnswerStamp(*stamp) for criterion_id, *stamp in rows}
+def _answers(assessment: Assessment) -> dict[int, AnswerView]:
+    """The assessment's answers by criterion id, as values: one query."""
+    rows = Answer.objects.filter(assessment=assessment).values_list(
+        "criterion_id", "value", "comment", "justification", "updated_at"
+    )
+    return {criterion_id: AnswerView(*values) for criterion_id, *values in rows}
 
 
 def _progress(assessment: Assessment, scope: Scope, answered: Container[int]) -> dict[int, Progress]:
@@ -144,11 +156,11 @@ def _progress(assessment: Assessment, scope: Scope, answered: Container[int]) ->
 
 def overview(assessment: Assessment) -> Questionnaire:
     """Sub-domain tabs with progress and levels, without the questions (the assessment's summary page)."""
-    return _overview(assessment, catalog_scope(assessment), _answer_stamps(assessment), verdicts_of(assessment))
+    return _overview(assessment, catalog_scope(assessment), _answers(assessment), verdicts_of(assessment))
 
 
 def _overview(
-    assessment: Assessment, scope: Scope, answers: dict[int, AnswerStamp], verdicts: dict[int, VerdictInfo]
+    assessment: Assessment, scope: Scope, answers: dict[int, AnswerView], verdicts: dict[int, VerdictInfo]
 ) -> Questionnaire:
     values = {criterion_id: stamp.value for criterion_id, stamp in answers.items()}
     levels = provisional_levels(assessment, scope=scope, answers=values, verdicts=verdicts)
@@ -161,80 +173,39 @@ def _overview(
 def questionnaire(assessment: Assessment, subdomain: SubDomain | None) -> Questionnaire:
     """A sub-domain's questions (or every sub-domain's, when None) with levels, the gap and every tab's progress.
 
-    Answers and evidence are read once, as plain values, for levels, progress and each block's `version`;
-    the blocks' rows (answers and evidence as objects) come from load_rows, for the blocks that need rendering.
-    The number of queries does not depend on how many questions there are."""
+    The catalogue comes from memory (one reading per model version); answers, verdicts, the shown criteria's
+    evidence and the assessor's requests are one query each, however many questions there are."""
     scope = catalog_scope(assessment)
-    state = questionnaire_state(assessment.pk, subdomain.pk if subdomain else None)
-    answers = state.answers
-    page = _overview(assessment, scope, answers, state.verdicts)
+    answers = _answers(assessment)
+    page = _overview(assessment, scope, answers, verdicts_of(assessment))
     page.current = subdomain
+    page.requests = information_requests(assessment)
     shown = [subdomain] if subdomain else [tab.subdomain for tab in page.tabs]
-    shown_ids = {sub.pk for sub in shown}
-    items = [item for item in scope.items if item.subdomain_id in shown_ids]
-    subitems_of: dict[int, list[SubItem]] = defaultdict(list)
-    for subitem in scope.subitems:
-        subitems_of[subitem.item_id].append(subitem)
+    evidence = evidence_by_criterion(assessment, subdomain=subdomain)
     criteria_of: dict[int, list[Criterion]] = defaultdict(list)
     for criterion in scope.criteria:
         criteria_of[criterion.subitem_id].append(criterion)
-    evidence = state.evidence
-    page.requests = information_requests(assessment)
-    sections = {sub.pk: (sub, []) for sub in shown}
-    for item in items:
-        blocks = []
-        for subitem in subitems_of[item.pk]:
-            level = page.levels.subitems[subitem.pk]
-            criteria = criteria_of[subitem.pk]
-            version = (
-                subitem.code,
-                level.level.notation,
-                tuple(level.blocking),
-                tuple(
-                    (
-                        c.code,
-                        answers.get(c.pk),
-                        page.verdicts.get(c.pk),
-                        tuple(evidence.get(c.pk, ())),
-                        _request_stamp(page.requests.get(c.pk)),
-                    )
-                    for c in criteria
-                ),
-            )
-            blocks.append(SubItemBlock(subitem, [], level.level, level.blocking, criteria=criteria, version=version))
-        sections[item.subdomain_id][1].append((item, blocks))
-    page.sections = list(sections.values())
-    return page
-
-
-def load_rows(
-    assessment: Assessment,
-    blocks: list[SubItemBlock],
-    verdicts: dict[int, VerdictInfo],
-    requests: dict[int, Decision] | None = None,
-) -> None:
-    """Fills the blocks' rows with their answers, evidence, verdicts and requests for information: two queries
-    for any number of blocks."""
-    criterion_ids = [criterion.pk for block in blocks for criterion in block.criteria]
-    if not criterion_ids:
-        return
-    answers = {
-        answer.criterion_id: answer
-        for answer in Answer.objects.filter(assessment=assessment, criterion_id__in=criterion_ids)
-    }
-    evidence = evidence_by_criterion(assessment, criterion_ids)
-    for block in blocks:
-        block.rows = [
+    blocks_of: dict[int, list[SubItemBlock]] = defaultdict(list)
+    for subitem in scope.subitems:
+        level = page.levels.subitems[subitem.pk]
+        rows = [
             CriterionRow(
                 criterion,
                 answers.get(criterion.pk),
                 evidence.get(criterion.pk, []),
                 target=assessment.target_level,
-                verdict=verdicts.get(criterion.pk),
-                request=(requests or {}).get(criterion.pk),
+                verdict=page.verdicts.get(criterion.pk),
+                request=page.requests.get(criterion.pk),
             )
-            for criterion in block.criteria
+            for criterion in criteria_of[subitem.pk]
         ]
+        blocks_of[subitem.item_id].append(SubItemBlock(subitem, rows, level.level, level.blocking))
+    sections = {sub.pk: (sub, []) for sub in shown}
+    for item in scope.items:
+        if item.subdomain_id in sections:
+            sections[item.subdomain_id][1].append((item, blocks_of[item.pk]))
+    page.sections = list(sections.values())
+    return page
 
 
 def information_requests(assessment: Assessment) -> dict[int, Decision]:
@@ -246,10 +217,6 @@ def information_requests(assessment: Assessment) -> dict[int, Decision]:
     return {decision.criterion_id: decision for decision in rows.select_related("decided_by")}
 
 
-def _request_stamp(request: Decision | None) -> tuple:
-    return () if request is None else (request.pk, request.version, request.is_current, request.reply)
-
-
 def evidence_choices(assessment: Assessment) -> list[Evidence]:
     """The assessment's evidence, for attaching one piece to more criteria."""
     return list(
@@ -257,10 +224,20 @@ def evidence_choices(assessment: Assessment) -> list[Evidence]:
     )
 
 
-def evidence_by_criterion(assessment: Assessment, criterion_ids: list[int]) -> dict[int, list[Evidence]]:
+def evidence_by_criterion(
+    assessment: Assessment, *, criterion_ids: list[int] | None = None, subdomain: SubDomain | None = None
+) -> dict[int, list[Evidence]]:
+    """The assessment's evidence (not removed) by criterion id: of the given criteria, of a sub-domain's, or of
+    all. One query."""
+    evidence = Evidence.objects.filter(assessment=assessment, removed_at__isnull=True)
+    if criterion_ids is not None:
+        evidence = evidence.filter(links__criterion_id__in=criterion_ids)
+    elif subdomain is not None:
+        evidence = evidence.filter(links__criterion__subitem__item__subdomain=subdomain)
+    else:
+        evidence = evidence.filter(links__isnull=False)
     evidence = (
-        Evidence.objects.filter(assessment=assessment, removed_at__isnull=True, links__criterion_id__in=criterion_ids)
-        .annotate(linked_criterion_id=F("links__criterion_id"))
+        evidence.annotate(linked_criterion_id=F("links__criterion_id"))
         .select_related("uploaded_by")
         .order_by("uploaded_at", "pk")
     )
@@ -291,8 +268,7 @@ def answer_feedback(
     full_row, the row also gets its evidence, verdict and request for information (for re-rendering it whole);
     without, only what the answer form shows."""
     scope = catalog_scope(assessment)
-    # The one-statement save (services/answer_statement.py) already read them.
-    answered, met_by_checks = getattr(answer, "claims", None) or _claims(assessment)
+    answered, met_by_checks = _claims(assessment)
     answers = dict.fromkeys(met_by_checks, VerdictValue.MET) | answered
     subitem = criterion.subitem
     subdomain_id = subitem.item.subdomain_id
@@ -306,7 +282,7 @@ def answer_feedback(
         answer = Answer.objects.filter(assessment=assessment, criterion=criterion).first()
     row = CriterionRow(criterion, answer, target=assessment.target_level)
     if full_row:
-        row.evidence = evidence_by_criterion(assessment, [criterion.pk]).get(criterion.pk, [])
+        row.evidence = evidence_by_criterion(assessment, criterion_ids=[criterion.pk]).get(criterion.pk, [])
         row.verdict = verdicts_of(assessment).get(criterion.pk)
         row.request = information_requests(assessment).get(criterion.pk)
     return AnswerFeedback(

@@ -145,7 +145,7 @@ def review_page(assessment: Assessment, reviewer, *, only_open: bool = False) ->
     answers = {a.criterion_id: a for a in Answer.objects.filter(assessment=assessment).select_related("updated_by")}
     verdicts = verdicts_of(assessment)
     decisions = decisions_of(assessment)
-    evidence = evidence_by_criterion(assessment, [criterion.pk for criterion in scope.criteria])
+    evidence = evidence_by_criterion(assessment, criterion_ids=[criterion.pk for criterion in scope.criteria])
     rows = [
         _row(
             assessment,
@@ -178,7 +178,7 @@ def _grouped(scope, rows: list[ReviewRow]) -> list[tuple[SubDomain, list[ReviewS
 def review_row(assessment: Assessment, criterion: Criterion, reviewer) -> ReviewRow:
     """One criterion's row, after a decision on it (the htmx response)."""
     answer = Answer.objects.filter(assessment=assessment, criterion=criterion).select_related("updated_by").first()
-    linked = evidence_by_criterion(assessment, [criterion.pk]).get(criterion.pk, [])
+    linked = evidence_by_criterion(assessment, criterion_ids=[criterion.pk]).get(criterion.pk, [])
     decision = Decision.objects.filter(assessment=assessment, criterion=criterion).select_related("decided_by").first()
     return _row(assessment, criterion, answer, verdicts_of(assessment).get(criterion.pk), decision, linked, reviewer)
 

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from assessment.exceptions import RuleViolation
@@ -10,7 +10,6 @@ from assessment.models import Answer, AnswerValue, Assessment, AssessmentState, 
 from assessment.selectors.catalog import current_model
 from assessment.selectors.levels import part_ids_in_scope
 from assessment.services import audit
-from assessment.services.answer_statement import save_in_one_statement
 from assessment.services.queueing import publish_after_commit
 from assessment.services.review import reopen_decisions
 
@@ -202,20 +201,6 @@ def save_answer(
     errors.update({field: [message] for field, message in _answer_problems(item).items()})
     if errors:
         raise RuleViolation(next(iter(errors.values()))[0], errors=errors)
-    if connection.vendor == "postgresql" and assessment.state == AssessmentState.DRAFT:
-        answer = save_in_one_statement(
-            assessment=assessment,
-            criterion=criterion,
-            fields=_fields(item),
-            actor=actor,
-            editable_states=(AssessmentState.DRAFT,),
-        )
-        if answer is None:  # submitted meanwhile: say so as the ORM path would
-            ensure_team_editable(assessment)
-            raise RuleViolation(_("This assessment can no longer be changed by the team."), field="state")
-        if answer.was_changed:
-            _refresh_levels_later(assessment)
-        return answer
     with transaction.atomic():
         ensure_team_editable(assessment)  # under a lock until the commit: no submission slips in between
         return _upsert_all(assessment, [(criterion, item)], actor)[0]

@@ -1,8 +1,8 @@
 """Stored levels: recomputed after each scoring and answer change, kept on the assessment for fast reading.
 
-Stored levels record the version of the data they were computed from (selectors.questionnaire_state
-.data_version). A refresh lost on its way (the broker down when it was sent, a worker killed while running it)
-leaves them behind the data, and the sweeper (assessments_with_stale_levels) has them computed again.
+Stored levels record the version of the data they were computed from (selectors.levels.data_version). A
+refresh lost on its way (the broker down when it was sent, a worker killed while running it) leaves them
+behind the data, and the sweeper (assessments_with_stale_levels) has them computed again.
 
 A part or sub-domain level that differs from the one stored before raises a level.changed webhook event.
 The first computation compares with level "0" everywhere (what an assessment holds before anything is met), so
@@ -14,8 +14,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessment.models import Assessment, AssessmentState
-from assessment.selectors.levels import AssessmentLevels, catalog_scope, confirmed_levels, provisional_levels
-from assessment.selectors.questionnaire_state import data_version
+from assessment.selectors.levels import (
+    AssessmentLevels,
+    catalog_scope,
+    confirmed_levels,
+    data_version,
+    provisional_levels,
+)
 from assessment.services import webhooks
 
 

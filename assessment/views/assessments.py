@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from assessment import block_cache
 from assessment.access import Action, access_assessment, access_project, can
 from assessment.exceptions import RuleViolation
 from assessment.forms.questionnaire import AnswerForm, StartAssessmentForm
@@ -74,11 +73,19 @@ def _editable(user, assessment) -> bool:
     return assessment.is_team_editable and can(user, Action.WORK, assessment.project)
 
 
-def _questionnaire_context(request, assessment, subdomain, **extra) -> dict:
+def questionnaire_page(request, assessment, subdomain, *, failed_row=None, status: int = 200):
+    """The questionnaire page of a sub-domain (or all, when None); failed_row shows a refused change in its place."""
     page = selectors.questionnaire(assessment, subdomain)
-    editable, urls = _editable(request.user, assessment), selectors.questionnaire_urls(assessment)
-    block_cache.prepare(page, editable=editable, urls=urls, failed_row=extra.get("failed_row"))
-    return {"page": page, "assessment": assessment, "current": subdomain, "editable": editable, "urls": urls, **extra}
+    if failed_row is not None:
+        page.replace_row(failed_row)
+    context = {
+        "page": page,
+        "assessment": assessment,
+        "current": subdomain,
+        "editable": _editable(request.user, assessment),
+        "urls": selectors.questionnaire_urls(assessment),
+    }
+    return render(request, "questionnaire/page.html", context, status=status)
 
 
 @login_required
@@ -88,13 +95,7 @@ def questionnaire(request, assessment_id: int, subdomain_code: str):
     subdomain = None if subdomain_code == ALL_SUBDOMAINS else selectors.find_subdomain(assessment, subdomain_code)
     if subdomain is None and subdomain_code != ALL_SUBDOMAINS:
         raise Http404(_("No such sub-domain in this assessment."))
-    editable, urls = _editable(request.user, assessment), selectors.questionnaire_urls(assessment)
-    key = block_cache.page_key(assessment, subdomain_code, editable=editable, urls=urls)
-    content = block_cache.cached_page(key)
-    if content is not None:
-        context = {"assessment": assessment, "current": subdomain, "cached_content": content}
-        return block_cache.render_page(request, context)
-    return block_cache.render_page(request, _questionnaire_context(request, assessment, subdomain, page_key=key))
+    return questionnaire_page(request, assessment, subdomain)
 
 
 @login_required
@@ -146,8 +147,7 @@ def _answer_response(request, assessment, criterion, error: str, answer=None):
             "urls": selectors.questionnaire_urls(assessment),
         }
         return render(request, "questionnaire/page.html#answer-form-saved", context, status=422 if error else 200)
-    context = _questionnaire_context(request, assessment, subdomain, failed_row=feedback.row)
-    return block_cache.render_page(request, context, status=422)
+    return questionnaire_page(request, assessment, subdomain, failed_row=feedback.row, status=422)
 
 
 @login_required

@@ -7,13 +7,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessment import block_cache
 from assessment.access import Action, access_assessment, access_evidence, can
 from assessment.exceptions import RuleViolation
 from assessment.forms.questionnaire import AttachEvidenceForm, CriterionForm, EvidenceForm
 from assessment.selectors import questionnaire as selectors
 from assessment.services.evidence import add_evidence, attach_evidence, remove_evidence
 from assessment.upload_limits import oversize_message
+from assessment.views.assessments import questionnaire_page
 
 
 def _form_error(form) -> str:
@@ -133,20 +133,15 @@ def _row_response(request, assessment, criterion_code: str, error: str, *, edita
         return redirect(reverse("questionnaire", args=(assessment.pk, subdomain.code)) + f"#c-{criterion.pk}")
     feedback = selectors.answer_feedback(assessment, criterion)
     feedback.row.error = error
-    page, urls = None, selectors.questionnaire_urls(assessment)
+    status = 422 if error else 200
     if not request.htmx:
-        page = selectors.questionnaire(assessment, criterion.subitem.item.subdomain)
-        block_cache.prepare(page, editable=True, urls=urls, failed_row=feedback.row)
+        subdomain = criterion.subitem.item.subdomain
+        return questionnaire_page(request, assessment, subdomain, failed_row=feedback.row, status=status)
     context = {
         "feedback": feedback,
         "row": feedback.row,
         "assessment": assessment,
         "editable": editable,
-        "subdomain": criterion.subitem.item.subdomain,
-        "page": page,
-        "failed_row": feedback.row,
-        "urls": urls,
+        "urls": selectors.questionnaire_urls(assessment),
     }
-    if not request.htmx:
-        return block_cache.render_page(request, context, status=422 if error else 200)
-    return render(request, "questionnaire/page.html#answer-saved", context, status=422 if error else 200)
+    return render(request, "questionnaire/page.html#answer-saved", context, status=status)
