@@ -31,9 +31,14 @@ def test_database(*, catalogue: bool = True):
     import redis
     from django.conf import settings
     from django.db import connection
-    from django.test.utils import setup_test_environment
+    from django.template.base import PartialTemplate, Template
+    from django.test.utils import _TestState, setup_test_environment
 
     setup_test_environment()
+    # Production renders templates without the test framework's instrumentation, through which Django's test
+    # client copies the context of every template and partial it renders: timings leave that cost out.
+    Template._render = _TestState.saved_data.template_render
+    PartialTemplate._render = _TestState.saved_data.partial_template_render
     settings.ROOT_URLCONF = "bench.urls"
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:

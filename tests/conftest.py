@@ -61,11 +61,12 @@ def staff(django_user_model):
 
 @pytest.fixture(autouse=True)
 def fresh_fragments():
-    """Each test starts with an empty in-process fragment cache: ids come back after a rollback (SQLite), and a
-    menu or page cached for one test's user must not show in another's."""
+    """Each test starts with empty caches: ids come back after a rollback (SQLite), and a menu or fragment cached
+    for one test's user must not show in another's."""
     from django.core.cache import caches
 
     caches["fragments"].clear()
+    caches["default"].clear()
 
 
 @pytest.fixture

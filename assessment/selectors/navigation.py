@@ -1,10 +1,11 @@
 """The navigation menu's values, kept for a short while per person, so most pages pay nothing for them.
 
+It is data, not HTML: it lives in the default cache (shared by all processes when CACHE_URL is set).
 The menu shows the organisations a person administers, whether they assess anywhere and how many notifications
 they have not read. It is only a menu: every page checks access itself (assessment/access.py), so a menu a
 few seconds old after a role change shows a link that answers 403, never data. The process that changes a
-person's roles or notifications forgets their menu at once (forget_navigation); other processes within
-NAVIGATION_SECONDS.
+person's roles or notifications forgets their menu at once (forget_navigation): everywhere when the cache is
+shared, else other processes within NAVIGATION_SECONDS.
 """
 
 from dataclasses import dataclass
@@ -29,10 +30,10 @@ def navigation_of(user) -> dict:
     if user is None or not user.is_authenticated:
         return ANONYMOUS
     key = _key(user.pk)
-    menu = caches["fragments"].get(key)
+    menu = caches["default"].get(key)
     if menu is None:
         menu = _read_navigation(user)
-        caches["fragments"].set(key, menu, NAVIGATION_SECONDS)
+        caches["default"].set(key, menu, NAVIGATION_SECONDS)
     return menu
 
 
@@ -58,7 +59,7 @@ def _read_navigation(user) -> dict:
 
 def forget_navigation(*user_ids: int) -> None:
     """After a change of these people's roles or notifications: their next page reads the menu afresh."""
-    caches["fragments"].delete_many([_key(user_id) for user_id in user_ids])
+    caches["default"].delete_many([_key(user_id) for user_id in user_ids])
 
 
 def _key(user_id: int) -> str:

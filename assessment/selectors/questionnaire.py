@@ -181,12 +181,16 @@ def questionnaire(assessment: Assessment, subdomain: SubDomain | None) -> Questi
     page.current = subdomain
     page.requests = information_requests(assessment)
     shown = [subdomain] if subdomain else [tab.subdomain for tab in page.tabs]
-    evidence = evidence_by_criterion(assessment, subdomain=subdomain)
+    shown_criteria = (
+        None if subdomain is None else [c.pk for c in scope.criteria if c.subitem.item.subdomain_id == subdomain.pk]
+    )
+    evidence = evidence_by_criterion(assessment, criterion_ids=shown_criteria)
+    shown_ids = {sub.pk for sub in shown}
     criteria_of: dict[int, list[Criterion]] = defaultdict(list)
     for criterion in scope.criteria:
         criteria_of[criterion.subitem_id].append(criterion)
     blocks_of: dict[int, list[SubItemBlock]] = defaultdict(list)
-    for subitem in scope.subitems:
+    for subitem in (node for node in scope.subitems if node.item.subdomain_id in shown_ids):
         level = page.levels.subitems[subitem.pk]
         rows = [
             CriterionRow(
@@ -225,24 +229,18 @@ def evidence_choices(assessment: Assessment) -> list[Evidence]:
 
 
 def evidence_by_criterion(
-    assessment: Assessment, *, criterion_ids: list[int] | None = None, subdomain: SubDomain | None = None
+    assessment: Assessment, *, criterion_ids: list[int] | None = None
 ) -> dict[int, list[Evidence]]:
-    """The assessment's evidence (not removed) by criterion id: of the given criteria, of a sub-domain's, or of
-    all. One query."""
+    """The assessment's evidence (not removed) by criterion id, of the given criteria or of all; each piece with
+    its uploader's name as `uploader`. One query."""
     evidence = Evidence.objects.filter(assessment=assessment, removed_at__isnull=True)
-    if criterion_ids is not None:
-        evidence = evidence.filter(links__criterion_id__in=criterion_ids)
-    elif subdomain is not None:
-        evidence = evidence.filter(links__criterion__subitem__item__subdomain=subdomain)
-    else:
+    if criterion_ids is None:
         evidence = evidence.filter(links__isnull=False)
-    evidence = (
-        evidence.annotate(linked_criterion_id=F("links__criterion_id"))
-        .select_related("uploaded_by")
-        .order_by("uploaded_at", "pk")
-    )
+    else:
+        evidence = evidence.filter(links__criterion_id__in=criterion_ids)
+    evidence = evidence.annotate(linked_criterion_id=F("links__criterion_id"), uploader=F("uploaded_by__username"))
     grouped: dict[int, list[Evidence]] = defaultdict(list)
-    for item in evidence:
+    for item in evidence.order_by("uploaded_at", "pk"):
         grouped[item.linked_criterion_id].append(item)
     return grouped
 

@@ -7,21 +7,24 @@ library's html.escape, which is what Django's escape calls, without its lazy-str
 the escaping). The markup matches the rest of page.html; its classes and ids are what the scripts, styles and
 tests rely on.
 
-Tags: `{% criterion_row row %}`, `{% answer_form row %}`, `{% evidence_entry item %}`. They read `editable`,
-`urls`, `csrf_token`, `assessment` and `LANGUAGE_CODE` from the template context.
+Tags: `{% subitem_block block %}`, `{% subitem_level subitem level blocking oob %}`, `{% criterion_row row %}`,
+`{% answer_form row %}`, `{% evidence_entry item %}`. They read `editable`, `urls`, `csrf_token` and `assessment`
+from the template context.
 """
 
+import functools
 import html
 
 from django import template
-from django.template.defaultfilters import filesizeformat, linebreaksbr
-from django.urls import reverse
+from django.template.defaultfilters import filesizeformat
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from assessment.models import AnswerValue
-from assessment.templatetags.questionnaire_format import answer_label, verdict_label
+from assessment.templatetags.questionnaire_format import answer_label, level_list, verdict_label
 
 register = template.Library()
 
@@ -34,8 +37,9 @@ def _e(value) -> str:
     return html.escape(str(value))
 
 
-def _labels() -> dict[str, str]:
-    """The rows' fixed texts in the active language, escaped."""
+@functools.cache
+def _labels(language: str) -> dict[str, str]:
+    """The rows' fixed texts in the active language (named by `language`, which keys the cache), escaped."""
     texts = {
         "above_target": _("above target"),
         "inferred": _("inferred"),
@@ -62,6 +66,10 @@ def _labels() -> dict[str, str]:
         "expires": _("expires"),
         "expired": _("Expired: no longer supports this criterion"),
         "expiring": _("Expires within 30 days"),
+        "answer_for": _("Answer for %(code)s"),
+        "claimed_level": _("Claimed level"),
+        "below_target": _("below target %(target)s: level %(levels)s not met"),
+        "meets_target": _("meets the target"),
     }
     return {name: _e(text) for name, text in texts.items()}
 
@@ -74,17 +82,28 @@ class _Page:
         self.assessment = context.get("assessment")
         self.urls = {name: _e(url) for name, url in (context.get("urls") or {}).items()}
         self.csrf_token = _e(context.get("csrf_token") or "")
-        self.other_language = "en" if context.get("LANGUAGE_CODE") == "zh-hans" else "zh-CN"
-        self.choices = [(value, _e(label)) for value, label in AnswerValue.choices]
-        self.labels = _labels()
-        self._url_patterns: dict[str, str] = {}
+        language = get_language()
+        self.chinese = (language or "").startswith("zh")  # as the catalogue's own name and text properties
+        self.other_language = "en" if self.chinese else "zh-CN"
+        self.timezone = timezone.get_current_timezone()
+        self.labels = _labels(language)
+        self.choices = _choices(language)
+        self.script_prefix = get_script_prefix()
 
     def url(self, name: str, object_id: int) -> str:
-        """reverse(name, args=(object_id,)), reversed once per page."""
-        pattern = self._url_patterns.get(name)
-        if pattern is None:
-            pattern = self._url_patterns[name] = _e(reverse(name, args=(_ANY_ID,)))
-        return pattern.replace(str(_ANY_ID), str(int(object_id)))
+        """reverse(name, args=(object_id,)), reversed once per process."""
+        return _url_pattern(name, self.script_prefix).replace(str(_ANY_ID), str(int(object_id)))
+
+
+@functools.cache
+def _choices(language: str) -> list[tuple[str, str]]:
+    return [(value, _e(label)) for value, label in AnswerValue.choices]
+
+
+@functools.cache
+def _url_pattern(name: str, script_prefix: str) -> str:
+    """A URL taking one id, with _ANY_ID in its place (script_prefix, which reverse() reads, keys the cache)."""
+    return _e(reverse(name, args=(_ANY_ID,)))
 
 
 def _page(context: template.Context) -> _Page:
@@ -93,6 +112,42 @@ def _page(context: template.Context) -> _Page:
     if page is None:
         page = context.render_context[_Page] = _Page(context)
     return page
+
+
+@register.simple_tag(takes_context=True)
+def subitem_block(context, block) -> SafeString:
+    """A sub-item's heading, claimed level and criterion rows."""
+    page = _page(context)
+    subitem, pk = block.subitem, block.subitem.pk
+    name, other_name = (subitem.name_zh, subitem.name_en) if page.chinese else (subitem.name_en, subitem.name_zh)
+    rows = "".join(_row(page, row) for row in block.rows)
+    return mark_safe(  # noqa: S308 - every value in it went through _e
+        f'    <article class="subitem-block" id="s-{pk}" aria-labelledby="s-{pk}-name">\n'
+        f'      <h3 id="s-{pk}-name">{_e(name)} <span class="muted small">{_e(other_name)}</span> '
+        f'<span class="code small">{_e(subitem.code)}</span></h3>\n'
+        f"{_level(page, subitem, block.level, block.blocking, oob=False)}"
+        f'      <ol class="ladder criteria">\n{rows}      </ol>\n    </article>\n'
+    )
+
+
+@register.simple_tag(takes_context=True)
+def subitem_level(context, subitem, level, blocking, oob=False) -> SafeString:
+    """A sub-item's claimed level and gap to the target; with oob, for htmx to swap in after a save."""
+    return mark_safe(_level(_page(context), subitem, level, blocking, oob=oob))  # noqa: S308 - escaped by _e
+
+
+def _level(page: _Page, subitem, level, blocking, *, oob: bool) -> str:
+    labels = page.labels
+    if blocking:
+        levels = {"target": page.assessment.target_level, "levels": _e(level_list(blocking))}
+        gap = f'<span class="gap">· {labels["below_target"] % levels}</span>'
+    else:
+        gap = f'<span class="gap gap-none">· {labels["meets_target"]}</span>'
+    swap = ' hx-swap-oob="true"' if oob else ""
+    return (
+        f'<p id="level-{subitem.pk}" class="claimed-level"{swap}>\n'
+        f'  {labels["claimed_level"]} <strong class="level-notation">{_e(level.notation)}</strong>\n  {gap}\n</p>\n'
+    )
 
 
 @register.simple_tag(takes_context=True)
@@ -118,12 +173,15 @@ def _row(page: _Page, row) -> str:
     classes += " has-error" if row.error else ""
     above = "" if row.is_required else f'<span class="badge">{labels["above_target"]}</span> '
     inferred = f' <span class="badge badge-inferred">{labels["inferred"]}</span>' if criterion.is_inferred else ""
+    text, other_text = (
+        (criterion.text_zh, criterion.text_en) if page.chinese else (criterion.text_en, criterion.text_zh)
+    )
     return (
         f'<li id="c-{criterion.pk}" class="{classes}">\n'
         f'  <div class="rung-level"><span class="level-badge">{criterion.level}</span></div>\n'
         '  <div class="rung-body">\n'
-        f'    <p class="criterion-text">{above}{_e(criterion.text)}{inferred}</p>\n'
-        f'    <p class="muted small" lang="{page.other_language}">{_e(criterion.other_text)}</p>\n'
+        f'    <p class="criterion-text">{above}{_e(text)}{inferred}</p>\n'
+        f'    <p class="muted small" lang="{page.other_language}">{_e(other_text)}</p>\n'
         f"{_request(page, row) if row.request else ''}"
         f"{_verdict(page, row.verdict) if row.verdict else ''}"
         f"{_answer(page, row)}"
@@ -165,7 +223,7 @@ def _form(page: _Page, row) -> str:
     )
     error = f'      <p class="form-error" role="alert">{_e(row.error)}</p>\n' if row.error else ""
     saved = labels["saved"] if answer is not None and getattr(answer, "updated_at", None) and not row.error else ""
-    legend = _e(_("Answer for %(code)s") % {"code": criterion.code})
+    legend = labels["answer_for"] % {"code": _e(criterion.code)}
     return (
         f'    <form class="answer-form{" has-error" if row.error else ""}" id="f-{pk}" method="post" '
         f'action="{action}"\n          hx-post="{action}" hx-trigger="change" hx-target="this" hx-swap="outerHTML">\n'
@@ -207,7 +265,7 @@ def _request(page: _Page, row) -> str:
     return (
         f'    <div class="information-request{" is-open" if request.is_current else ""}" role="note">\n'
         f'      <p><strong>{labels["asks"]}</strong>: {_e(request.comment)} <span class="muted small">· '
-        f"{_e(request.decided_by.get_username())} · {_local(request.decided_at, '%Y-%m-%d %H:%M')}</span></p>\n"
+        f"{_e(request.decided_by.get_username())} · {_local(page, request.decided_at, '%Y-%m-%d %H:%M')}</span></p>\n"
         f"{reply}{follow_up}    </div>\n"
     )
 
@@ -246,14 +304,15 @@ def _evidence_body(page: _Page, item) -> str:
     elif item.source == "link":
         shown = f'<a href="{_e(item.url)}" rel="noopener noreferrer nofollow" target="_blank">{_e(item.name)}</a>'
     else:
-        shown = f'<span class="note-evidence">{linebreaksbr(item.note, autoescape=True)}</span>'
+        note = _e(item.note.replace("\r\n", "\n").replace("\r", "\n")).replace("\n", "<br>")
+        shown = f'<span class="note-evidence">{note}</span>'
     expires = f" · {labels['expires']} {item.expires_on.isoformat()}" if item.expires_on else ""
     expiry = item.expiry_status
     badge = f'        <span class="badge badge-{expiry}">{labels[expiry]}</span>\n' if expiry else ""
     return (
         f"        {shown}\n"
-        f'        <span class="muted small">· {_e(item.uploaded_by.get_username())} · '
-        f'{_local(item.uploaded_at, "%Y-%m-%d")} · <span title="SHA-256">{_e(item.sha256[:12])}</span>{expires}'
+        f'        <span class="muted small">· {_e(item.uploader)} · '
+        f'{_local(page, item.uploaded_at, "%Y-%m-%d")} · <span title="SHA-256">{_e(item.sha256[:12])}</span>{expires}'
         f"</span>\n{badge}"
     )
 
@@ -286,6 +345,6 @@ def _evidence_actions(page: _Page, row) -> str:
     )
 
 
-def _local(moment, pattern: str) -> str:
+def _local(page: _Page, moment, pattern: str) -> str:
     """A stored time as the date filter shows it: in the current time zone."""
-    return timezone.localtime(moment).strftime(pattern) if moment else ""
+    return moment.astimezone(page.timezone).strftime(pattern) if moment else ""
