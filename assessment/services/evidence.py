@@ -118,51 +118,62 @@ def add_evidence(
     given = [kind for kind, value in (("file", upload), ("url", url), ("note", note)) if value]
     if len(given) != 1:
         raise RuleViolation(_("Give exactly one of a file, a link or a note."), field="file")
-    ensure_team_editable(assessment)
-    criteria = _criteria(assessment, criteria_codes)
     effective_on = effective_on or timezone.localdate()
-    _check_dates(effective_on, expires_on)
-    if upload:
-        source, fields = EvidenceSource.FILE, _file_fields(upload)
-    elif url:
-        source, fields = EvidenceSource.LINK, _link_fields(url, name)
-    else:
-        source, fields = EvidenceSource.NOTE, _note_fields(note, name)
-    evidence = Evidence(
-        organisation=assessment.organisation,
-        assessment=assessment,
-        source=source,
-        uploaded_by=actor,
-        effective_on=effective_on,
-        expires_on=expires_on,
-        **fields,
-    )
+    evidence = None
     try:
         with transaction.atomic():
+            # The check takes the assessment's row lock and this transaction holds it until the evidence is
+            # committed: a submission either waits for this upload or is seen by the check, never slips between.
+            ensure_team_editable(assessment)
+            criteria = _criteria(assessment, criteria_codes)
+            _check_dates(effective_on, expires_on)
+            source, fields = _source_fields(upload=upload, url=url, note=note, name=name)
+            evidence = Evidence(
+                organisation=assessment.organisation,
+                assessment=assessment,
+                source=source,
+                uploaded_by=actor,
+                effective_on=effective_on,
+                expires_on=expires_on,
+                **fields,
+            )
             if upload:
                 evidence.file.save("upload", File(upload), save=False)
             evidence.save()
-            EvidenceLink.objects.bulk_create(
-                EvidenceLink(evidence=evidence, criterion=criterion) for criterion in criteria
-            )
-            audit.record(
-                organisation=assessment.organisation,
-                assessment=assessment,
-                actor=actor,
-                action="evidence.added",
-                target=evidence.name,
-                after={"id": evidence.pk, "sha256": evidence.sha256, "criteria": [c.code for c in criteria]},
-            )
-            reopen_decisions(
-                assessment=assessment, criterion_ids=[c.pk for c in criteria], actor=actor, reason="evidence.added"
-            )
-            _queue_scoring(evidence)
+            _link_to_criteria(evidence, criteria, actor)
     except Exception:
         # Nothing half-written: a stored file without its record is removed again.
-        if evidence.file and evidence.file.name:
+        if evidence is not None and evidence.file and evidence.file.name:
             evidence.file.storage.delete(evidence.file.name)
         raise
     return evidence
+
+
+def _source_fields(*, upload, url: str, note: str, name: str) -> tuple[str, dict]:
+    """The evidence's source and the fields read from it (digest, display name, and the file's type and size)."""
+    if upload:
+        return EvidenceSource.FILE, _file_fields(upload)
+    if url:
+        return EvidenceSource.LINK, _link_fields(url, name)
+    return EvidenceSource.NOTE, _note_fields(note, name)
+
+
+def _link_to_criteria(evidence: Evidence, criteria: list, actor) -> None:
+    """Links new evidence to its criteria, records it, reopens their decisions and queues its scoring."""
+    assessment = evidence.assessment
+    EvidenceLink.objects.bulk_create(EvidenceLink(evidence=evidence, criterion=criterion) for criterion in criteria)
+    audit.record(
+        organisation=assessment.organisation,
+        assessment=assessment,
+        actor=actor,
+        action="evidence.added",
+        target=evidence.name,
+        after={"id": evidence.pk, "sha256": evidence.sha256, "criteria": [c.code for c in criteria]},
+    )
+    reopen_decisions(
+        assessment=assessment, criterion_ids=[c.pk for c in criteria], actor=actor, reason="evidence.added"
+    )
+    _queue_scoring(evidence)
 
 
 def _queue_scoring(evidence: Evidence) -> None:
