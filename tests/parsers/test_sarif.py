@@ -33,7 +33,14 @@ def test_bandit_result_without_level_defaults_to_warning(read):
         "sarif.findings.error": 1,
         "sarif.findings.warning": 1,
         "sarif.findings.note": 4,
+        "sarif.results.total": 6,
+        "sarif.results.none": 0,
+        "sarif.suppressed": 0,
         "sarif.tools": "Bandit",
+        "sarif.tool.Bandit.error": 1,
+        "sarif.tool.Bandit.warning": 1,
+        "sarif.tool.Bandit.note": 4,
+        "sarif.tool.Bandit.suppressed": 0,
     }
     assert result.summary == "1 run (Bandit): 6 findings, 1 error, 1 warning, 4 notes"
 
