@@ -9,6 +9,10 @@ Facts: coverage.format ("cobertura" or "jacoco"), coverage.lines_valid, coverage
 coverage.line_rate (left out when there are no lines), and, only when branches were measured,
 coverage.branch_rate, coverage.branches_valid and coverage.branches_covered. A report written without branch
 measurement says branch-rate="0"; that is "not measured", not "no branch covered".
+
+A JaCoCo aggregate (Maven `report-aggregate`, Ant `<group>`) holds one `<group>` per module: each top-level group's
+own LINE and BRANCH counters give coverage.groups (how many) and coverage.group.<name>.line_rate and
+.branch_rate (each only when measured), for the first MAX_GROUPS groups; the report-level figures stay the whole.
 """
 
 import math
@@ -26,6 +30,8 @@ DEADLINE_EVERY = 4096  # elements
 _LINE_RATE = re.compile(r"\sline-rate\s*=")
 _CONDITIONS = re.compile(r"\((\d{1,9})/(\d{1,9})\)")
 _DISPLAY_NAMES = {"cobertura": "Cobertura", "jacoco": "JaCoCo"}
+MAX_GROUPS = 200  # module groups reported one by one; the report-level figures still cover them all
+MAX_GROUP_NAME = 100
 
 
 @dataclass
@@ -132,20 +138,59 @@ def _rate_attribute(declared: dict[str, str], name: str) -> float | None:
 
 def _jacoco(source: Source, root: etree._Element, elements: Iterator[etree._Element]) -> ParseResult:
     counters: dict[str, tuple[int, int]] = {}
+    groups: dict[str, _Tally] = {}
     is_jacoco = False
     for number, element in enumerate(elements, start=1):
-        if element.getparent() is root:
+        parent = element.getparent()
+        if parent is root:
             is_jacoco = is_jacoco or element.tag in ("sessioninfo", "package", "group", "counter")
             if element.tag == "counter":
                 counters[element.get("type", "")] = _counter(element)
+        elif element.tag == "counter" and parent is not None and parent.tag == "group" and parent.getparent() is root:
+            _count_group(groups, parent.get("name", ""), element)
         if not number % DEADLINE_EVERY:
             source.deadline.check()
     if not is_jacoco:
         raise ParseError("This <report> has no sessioninfo, package, group or counter: not a JaCoCo report.")
+    result = _result("jacoco", _tally_of(counters), None, None)
+    return _with_groups(result, groups) if groups else result
+
+
+def _tally_of(counters: dict[str, tuple[int, int]]) -> _Tally:
     lines_missed, lines_covered = counters.get("LINE", (0, 0))
     branches_missed, branches_covered = counters.get("BRANCH", (0, 0))
-    tally = _Tally(lines_missed + lines_covered, lines_covered, branches_missed + branches_covered, branches_covered)
-    return _result("jacoco", tally, None, None)
+    return _Tally(lines_missed + lines_covered, lines_covered, branches_missed + branches_covered, branches_covered)
+
+
+def _count_group(groups: dict[str, _Tally], name: str, counter: etree._Element) -> None:
+    """Adds a top-level group's own LINE or BRANCH counter; groups of the same name add up."""
+    kind = counter.get("type")
+    if kind not in ("LINE", "BRANCH"):
+        return
+    name = " ".join(name.split())[:MAX_GROUP_NAME] or "(unnamed)"
+    if name not in groups and len(groups) >= MAX_GROUPS:
+        return
+    missed, covered = _counter(counter)
+    tally = groups.setdefault(name, _Tally())
+    if kind == "LINE":
+        tally.lines_valid += missed + covered
+        tally.lines_covered += covered
+    else:
+        tally.branches_valid += missed + covered
+        tally.branches_covered += covered
+
+
+def _with_groups(result: ParseResult, groups: dict[str, _Tally]) -> ParseResult:
+    facts = dict(result.facts)
+    facts["coverage.groups"] = len(groups)
+    for name, tally in groups.items():
+        if tally.lines_valid:
+            facts[f"coverage.group.{name}.line_rate"] = tally.lines_covered / tally.lines_valid
+        if tally.branches_valid:
+            facts[f"coverage.group.{name}.branch_rate"] = tally.branches_covered / tally.branches_valid
+    noun = "module group" if len(groups) == 1 else "module groups"
+    summary = result.summary.removesuffix(" (JaCoCo)") + f" in {len(groups):,} {noun} (JaCoCo)"
+    return ParseResult(kind=result.kind, facts=facts, summary=summary)
 
 
 def _counter(element: etree._Element) -> tuple[int, int]:

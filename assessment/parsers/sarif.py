@@ -1,13 +1,17 @@
-"""SARIF 2.1.0 static-analysis logs (CodeQL, Semgrep, Bandit, ruff, ESLint, Trivy, …).
+"""SARIF 2.1.0 static-analysis logs (CodeQL, Semgrep, Bandit, ruff, ESLint, Trivy, gitleaks, …).
 
-A finding is a result whose effective level is error, warning or note. The level follows the SARIF 2.1.0 spec
-(§3.27.10): a result's own `level`; if absent and its `kind` is "fail" (the default), its rule's
-`defaultConfiguration.level` (rule found by `ruleIndex`, `rule.index`, `ruleId` or `rule.id`), else "warning";
-a result of another kind ("pass", "notApplicable", "informational", …) has level "none" and is not a finding.
+A finding is an open result whose effective level is error, warning or note. The level follows the SARIF 2.1.0
+spec (§3.27.9, §3.27.10): a result whose `kind` is not "fail" ("pass", "notApplicable", "informational", "review",
+"open") has level "none" whatever it says; otherwise its own `level`, else its rule's
+`defaultConfiguration.level` (rule found by `ruleIndex`, `rule.index`, `ruleId` or `rule.id`), else "warning".
+A result is suppressed (§3.27.23, §3.35.3) when its `suppressions` list is non-empty and none of them is
+"underReview" or "rejected"; suppressed results are counted apart, not as findings.
 
-Facts: sarif.runs, sarif.findings.total, sarif.findings.error, sarif.findings.warning, sarif.findings.note and
-sarif.tools (the drivers' names, comma-separated, in order of first appearance). `runs: null` (allowed by the
-spec for a tool that failed before any run) reads as zero runs.
+Facts: sarif.runs, sarif.results.total (every result), sarif.findings.total, sarif.findings.error,
+sarif.findings.warning, sarif.findings.note, sarif.results.none (results of level none), sarif.suppressed
+(suppressed results of any level), sarif.tools (the drivers' names, comma-separated, in order of first appearance)
+and, per tool, sarif.tool.<name>.error, .warning, .note and .suppressed (runs of the same tool add up; the first
+MAX_TOOLS tools). `runs: null` (allowed by the spec for a tool that failed before any run) reads as zero runs.
 """
 
 import json
@@ -18,6 +22,9 @@ from assessment.parsers.xmlstream import describe_size
 
 MAX_DEPTH = 200
 LEVELS = ("error", "warning", "note", "none")
+COUNTED = (*LEVELS, "suppressed")
+MAX_TOOLS = 20  # tools reported one by one; sarif.tools and the totals name and count them all
+MAX_TOOL_NAME = 100
 DEADLINE_EVERY = 4096  # results
 _SCHEMA = re.compile(r'"\$schema"\s*:\s*"[^"]*sarif', re.IGNORECASE)
 _VERSION = re.compile(r'"version"\s*:\s*"2\.1\.0"')
@@ -37,21 +44,18 @@ def recognises(head: bytes) -> bool:
 
 
 def parse(source: Source) -> ParseResult:
-    """Findings by level in a SARIF 2.1.0 log; raises ParseError for anything else."""
+    """Findings by level and tool in a SARIF 2.1.0 log; raises ParseError for anything else."""
     log = _load(source)
     runs = log.get("runs")
     if runs is None:
         runs = []
     if not isinstance(runs, list):
         raise ParseError(f'"runs" must be a list of runs, not {_json_type(runs)}.')
-    counts = dict.fromkeys(LEVELS, 0)
-    tools: list[str] = []
+    by_tool: dict[str, dict[str, int]] = {}
     for number, run in enumerate(runs, start=1):
         source.deadline.check()
-        name = _count_run(run, number, counts, source)
-        if name not in tools:
-            tools.append(name)
-    return _result(len(runs), counts, tools)
+        _count_run(run, number, by_tool, source)
+    return _result(len(runs), by_tool)
 
 
 def _load(source: Source) -> dict:
@@ -93,8 +97,8 @@ def _check_depth(data: bytes, source: Source) -> None:
         raise ParseError(f"The JSON nests deeper than {MAX_DEPTH} levels; refused.")
 
 
-def _count_run(run: object, number: int, counts: dict[str, int], source: Source) -> str:
-    """Adds one run's results to `counts`; returns its tool's name."""
+def _count_run(run: object, number: int, by_tool: dict[str, dict[str, int]], source: Source) -> None:
+    """Adds one run's results to its tool's counts (by level, and suppressed)."""
     run = _object(run, f"run {number}")
     driver = _object(_object(run.get("tool"), f"run {number}: tool").get("driver"), f"run {number}: tool.driver")
     name = driver.get("name")
@@ -103,21 +107,30 @@ def _count_run(run: object, number: int, counts: dict[str, int], source: Source)
     rules = _list(driver.get("rules"), f"run {number}: tool.driver.rules")
     rules = [_object(rule, f"run {number}: a rule") for rule in rules]
     rules_by_id = {rule["id"]: rule for rule in rules if isinstance(rule.get("id"), str)}
+    counts = by_tool.setdefault(" ".join(name.split())[:MAX_TOOL_NAME], dict.fromkeys(COUNTED, 0))
     results = _list(run.get("results"), f"run {number}: results")
     for index, result in enumerate(results, start=1):
-        level = _level(_object(result, f"run {number}: result {index}"), rules, rules_by_id)
-        counts[level] += 1
+        where = f"run {number}: result {index}"
+        result = _object(result, where)
+        level = _level(result, rules, rules_by_id)
+        counts["suppressed" if _is_suppressed(result, where) else level] += 1
         if not index % DEADLINE_EVERY:
             source.deadline.check()
-    return name.strip()[:100]
+
+
+def _is_suppressed(result: dict, where: str) -> bool:
+    """SARIF 2.1.0 §3.27.23: suppressed when suppressions are given and none is under review or rejected."""
+    suppressions = _list(result.get("suppressions"), f"{where}: suppressions")
+    statuses = [_object(entry, f"{where}: a suppression").get("status", "accepted") for entry in suppressions]
+    return bool(statuses) and not any(status in ("underReview", "rejected") for status in statuses)
 
 
 def _level(result: dict, rules: list[dict], rules_by_id: dict[str, dict]) -> str:
     """The result's effective level, by SARIF 2.1.0 §3.27.10."""
+    if result.get("kind", "fail") != "fail":
+        return "none"
     level = result.get("level")
     if level is None:
-        if result.get("kind", "fail") != "fail":
-            return "none"
         rule = _rule(result, rules, rules_by_id)
         configuration = rule.get("defaultConfiguration") if rule else None
         level = configuration.get("level", "warning") if isinstance(configuration, dict) else "warning"
@@ -155,19 +168,28 @@ def _json_type(value: object) -> str:
     return names.get(type(value), "a number")
 
 
-def _result(runs: int, counts: dict[str, int], tools: list[str]) -> ParseResult:
+def _result(runs: int, by_tool: dict[str, dict[str, int]]) -> ParseResult:
+    counts = {counted: sum(tool[counted] for tool in by_tool.values()) for counted in COUNTED}
     total = counts["error"] + counts["warning"] + counts["note"]
     facts: dict[str, int | float | bool | str] = {
         "sarif.runs": runs,
+        "sarif.results.total": sum(counts.values()),
         "sarif.findings.total": total,
         "sarif.findings.error": counts["error"],
         "sarif.findings.warning": counts["warning"],
         "sarif.findings.note": counts["note"],
-        "sarif.tools": ", ".join(tools),
+        "sarif.results.none": counts["none"],
+        "sarif.suppressed": counts["suppressed"],
+        "sarif.tools": ", ".join(by_tool),
     }
+    for name, tool in list(by_tool.items())[:MAX_TOOLS]:
+        for counted in ("error", "warning", "note", "suppressed"):
+            facts[f"sarif.tool.{name}.{counted}"] = tool[counted]
     by_level = ", ".join(_count(counts[level], level) for level in ("error", "warning", "note"))
-    tools_named = f" ({facts['sarif.tools']})" if tools else ""
+    tools_named = f" ({facts['sarif.tools']})" if by_tool else ""
     summary = f"{_count(runs, 'run')}{tools_named}: {_count(total, 'finding')}, {by_level}"
+    if counts["suppressed"]:
+        summary += f"; {counts['suppressed']:,} suppressed"
     return ParseResult(kind="sarif", facts=facts, summary=summary)
 
 

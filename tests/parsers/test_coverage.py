@@ -183,3 +183,44 @@ def test_recognises_coverage_heads(head):
 )
 def test_does_not_recognise_other_heads(head):
     assert not coverage.recognises(head)
+
+
+def test_jacoco_groups_give_each_modules_own_figures(read):
+    report = (
+        JACOCO_DOCTYPE + b'<report name="shop"><sessioninfo id="a" start="1" dump="2"/>'
+        b'<group name="api"><group name="inner"><counter type="LINE" missed="5" covered="5"/></group>'
+        b'<counter type="LINE" missed="3" covered="1"/><counter type="BRANCH" missed="1" covered="1"/></group>'
+        b'<group name="web"><counter type="LINE" missed="0" covered="4"/>'
+        b'<counter type="METHOD" missed="9" covered="0"/></group>'
+        b'<group name="web"><counter type="LINE" missed="4" covered="0"/></group>'
+        b'<counter type="LINE" missed="7" covered="5"/></report>'
+    )
+
+    result = read(coverage, report)
+
+    facts = result.facts
+    assert facts["coverage.groups"] == 2  # two groups named "web" add up; "inner" is inside "api"
+    assert (facts["coverage.group.api.line_rate"], facts["coverage.group.api.branch_rate"]) == (0.25, 0.5)
+    assert facts["coverage.group.web.line_rate"] == 0.5
+    assert "coverage.group.web.branch_rate" not in facts and "coverage.group.inner.line_rate" not in facts
+    assert result.summary == "41.7% of 12 lines covered in 2 module groups (JaCoCo)"
+
+
+def test_jacoco_group_names_and_numbers_are_bounded(read):
+    groups = b"".join(
+        b'<group name="m%d"><counter type="LINE" missed="1" covered="1"/></group>' % number for number in range(250)
+    )
+    long_name = b'<group name="' + b"x" * 5000 + b'"><counter type="LINE" missed="0" covered="1"/></group>'
+    report = b'<report name="r"><sessioninfo id="a" start="1" dump="2"/>' + long_name + groups + b"</report>"
+
+    facts = read(coverage, report).facts
+
+    assert facts["coverage.groups"] == coverage.MAX_GROUPS
+    assert max(len(name) for name in facts) < 150
+
+
+def test_a_broken_group_counter_is_refused(read):
+    report = b'<report name="r"><group name="g"><counter type="LINE" missed="x" covered="1"/></group></report>'
+
+    with pytest.raises(ParseError, match="non-numeric"):
+        read(coverage, report)

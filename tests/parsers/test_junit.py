@@ -176,3 +176,64 @@ def test_the_deadline_stops_a_long_read(read):
 
     with pytest.raises(ParseError, match="took longer than"):
         read(junit, report, seconds=0)
+
+
+def test_surefire_reruns_are_counted_and_flaky_tests_pass(read):
+    report = b"""<testsuite name="s" tests="3" failures="1" flakes="1">
+        <testcase name="flaky"><flakyFailure message="1st"/><flakyError message="2nd"/></testcase>
+        <testcase name="broken"><failure message="x"/><rerunFailure message="again"/><rerunError/></testcase>
+        <testcase name="fine"/>
+    </testsuite>"""
+
+    facts = read(junit, report).facts
+
+    assert (facts["junit.tests"], facts["junit.failures"], facts["junit.pass_rate"]) == (3, 1, 2 / 3)
+    assert (facts["junit.flaky"], facts["junit.reruns"], facts["junit.rerun_failures"]) == (1, 4, 1)
+
+
+def test_rerun_facts_are_left_out_when_the_report_cannot_record_reruns(read):
+    facts = read(junit, b"<testsuite><testcase/></testsuite>").facts
+
+    assert not {"junit.flaky", "junit.reruns", "junit.rerun_failures"} & set(facts)
+    assert read(junit, b'<testsuite flakes="0"><testcase/></testsuite>').facts["junit.flaky"] == 0
+
+
+def test_suites_that_only_give_totals_count_once_however_they_nest(read):
+    report = b"""<testsuites tests="9">
+        <testsuite name="run" tests="9" failures="2">
+            <testsuite name="only-totals" tests="4" failures="1" errors="1" skipped="1" time="2.5"/>
+            <testsuite name="cases" tests="5"><testcase/><testcase><failure/></testcase></testsuite>
+        </testsuite>
+    </testsuites>"""
+
+    facts = read(junit, report).facts
+
+    assert (facts["junit.tests"], facts["junit.failures"], facts["junit.errors"], facts["junit.skipped"]) == (
+        6,
+        2,
+        1,
+        1,
+    )
+    assert facts["junit.time_seconds"] == 2.5
+
+
+@pytest.mark.parametrize(
+    ("attributes", "totals"),
+    [
+        ('tests="-5" failures="-1"', (0, 0, 0, 0)),
+        ('tests="x" failures="y" skipped="z"', (0, 0, 0, 0)),
+        ('tests="2" failures="7" errors="7" skipped="7"', (2, 2, 0, 0)),  # never more outcomes than tests
+        ('tests="' + "9" * 5000 + '"', (0, 0, 0, 0)),  # too many digits to read as a number
+    ],
+)
+def test_declared_suite_totals_that_make_no_sense_are_bounded(read, attributes, totals):
+    facts = read(junit, f"<testsuite {attributes}/>".encode()).facts
+
+    assert (facts["junit.tests"], facts["junit.failures"], facts["junit.errors"], facts["junit.skipped"]) == totals
+
+
+def test_a_forged_internal_mark_only_loses_the_suites_own_totals(read):
+    report = b"""<testsuites xmlns:m="urn:devops-maturity:junit">
+        <testsuite m:holds-tests="" tests="40"/><testsuite tests="2"/></testsuites>"""
+
+    assert read(junit, report).facts["junit.tests"] == 2

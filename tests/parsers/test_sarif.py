@@ -33,7 +33,14 @@ def test_bandit_result_without_level_defaults_to_warning(read):
         "sarif.findings.error": 1,
         "sarif.findings.warning": 1,
         "sarif.findings.note": 4,
+        "sarif.results.total": 6,
+        "sarif.results.none": 0,
+        "sarif.suppressed": 0,
         "sarif.tools": "Bandit",
+        "sarif.tool.Bandit.error": 1,
+        "sarif.tool.Bandit.warning": 1,
+        "sarif.tool.Bandit.note": 4,
+        "sarif.tool.Bandit.suppressed": 0,
     }
     assert result.summary == "1 run (Bandit): 6 findings, 1 error, 1 warning, 4 notes"
 
@@ -218,3 +225,67 @@ def test_recognises_sarif_heads(head):
 )
 def test_does_not_recognise_other_heads(head):
     assert not sarif.recognises(head)
+
+
+def test_suppressed_results_are_counted_apart_from_findings(read):
+    results = [
+        {"level": "error", "suppressions": [{"kind": "inSource"}]},  # no status: accepted
+        {"level": "error", "suppressions": [{"kind": "external", "status": "accepted"}]},
+        {"level": "error", "suppressions": [{"kind": "external", "status": "underReview"}]},  # still open
+        {"level": "warning", "suppressions": [{"status": "accepted"}, {"status": "rejected"}]},  # still open
+        {"level": "note", "suppressions": []},  # an empty list suppresses nothing
+    ]
+
+    result = read(sarif, log_with(run_of("CodeQL", results)))
+
+    facts = result.facts
+    assert (facts["sarif.findings.error"], facts["sarif.findings.warning"], facts["sarif.findings.note"]) == (1, 1, 1)
+    assert (facts["sarif.suppressed"], facts["sarif.results.total"]) == (2, 5)
+    assert facts["sarif.tool.CodeQL.suppressed"] == 2
+    assert result.summary == "1 run (CodeQL): 3 findings, 1 error, 1 warning, 1 note; 2 suppressed"
+
+
+def test_a_result_of_another_kind_is_level_none_whatever_level_it_claims(read):
+    results = [{"kind": "pass", "level": "error"}, {"kind": "informational"}, {"kind": "fail", "level": "note"}]
+
+    facts = read(sarif, log_with(run_of(results=results))).facts
+
+    assert (facts["sarif.findings.error"], facts["sarif.results.none"], facts["sarif.findings.note"]) == (0, 2, 1)
+
+
+def test_counts_are_given_per_tool_and_runs_of_one_tool_add_up(read):
+    log = log_with(
+        run_of("Semgrep OSS", [{"level": "error"}]),
+        run_of("ESLint", [{"level": "warning"}, {"level": "warning"}]),
+        run_of("Semgrep  OSS", [{"level": "error"}, {"level": "note"}]),
+    )
+
+    facts = read(sarif, log).facts
+
+    assert facts["sarif.tools"] == "Semgrep OSS, ESLint"
+    assert (facts["sarif.tool.Semgrep OSS.error"], facts["sarif.tool.Semgrep OSS.note"]) == (2, 1)
+    assert facts["sarif.tool.ESLint.warning"] == 2
+
+
+def test_per_tool_facts_are_bounded(read):
+    log = log_with(*(run_of(f"tool-{number}-" + "y" * 500, [{"level": "note"}]) for number in range(40)))
+
+    facts = read(sarif, log).facts
+
+    assert sum(name.endswith(".note") and name.startswith("sarif.tool.") for name in facts) == sarif.MAX_TOOLS
+    assert facts["sarif.findings.note"] == 40
+    assert max(len(name) for name in facts) < 150
+
+
+@pytest.mark.parametrize(
+    ("result", "expected"),
+    [
+        ({"suppressions": {"status": "accepted"}}, "suppressions must be a list, not an object"),
+        ({"suppressions": ["accepted"]}, "a suppression must be a JSON object, not a string"),
+    ],
+)
+def test_malformed_suppressions_are_refused_with_where_they_are(read, result, expected):
+    with pytest.raises(ParseError) as caught:
+        read(sarif, log_with(run_of(results=[result])))
+
+    assert expected in caught.value.reason
