@@ -47,7 +47,10 @@ UNITS = {
     "per_day": (lambda value: f"{_number(value)} on one day", lambda value: f"单日 {_number(value)} 次"),
     "minutes": (lambda value: f"{_number(value)} min", lambda value: f"{_number(value)} 分钟"),
     "hours": (lambda value: f"{_number(value)} h", lambda value: f"{_number(value)} 小时"),
-    "weeks": (lambda value: f"{_number(value)} weeks", lambda value: f"{_number(value)} 周"),
+    "weeks": (
+        lambda value: f"{_number(value)} week" + ("" if value == 1 else "s"),
+        lambda value: f"{_number(value)} 周",
+    ),
     "per_developer_day": (
         lambda value: f"{_number(value)} per developer per working day",
         lambda value: f"每人每个工作日 {_number(value)} 次",
