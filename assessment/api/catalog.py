@@ -22,7 +22,7 @@ class SubItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SubItem
-        fields = ["code", "name_zh", "name_en", "criteria"]
+        fields = ["code", "name_zh", "name_en", "note_zh", "note_en", "criteria"]
 
 
 class ItemSerializer(serializers.ModelSerializer):

@@ -26,6 +26,10 @@ class VerdictOutput(serializers.Serializer):
     criterion = serializers.CharField()
     verdict = serializers.ChoiceField(choices=["met", "not_met", "inconclusive"])
     explanation = serializers.CharField()
+    uses_this_evidence = serializers.BooleanField(
+        help_text="Whether this evidence's facts went into the verdict; false for a file no machine reads (kind "
+        "other, link, note) or one whose figures the criterion does not ask for."
+    )
 
 
 class EvidenceOutput(serializers.ModelSerializer):
@@ -91,6 +95,7 @@ class EvidenceOutput(serializers.ModelSerializer):
                 "criterion": criterion.code,
                 "verdict": verdicts[criterion.pk].value,
                 "explanation": verdicts[criterion.pk].explanation,
+                "uses_this_evidence": evidence.pk in verdicts[criterion.pk].evidence_ids,
             }
             for criterion in evidence.criteria.all()
             if criterion.pk in verdicts

@@ -8,7 +8,8 @@ from typing import Any
 
 from assessment.catalog.problems import Problem
 
-CHECK_OPERATORS = (">=", ">", "<=", "<", "==", "!=", "exists")
+CHECK_OPERATORS = (">=", ">", "<=", "<", "==", "!=", "exists", "not_increasing")
+VALUELESS_OPERATORS = ("exists", "not_increasing")
 ROLLUP_RULES = ("min", "median")
 PART_STATUSES = ("assessable", "outline")
 THRESHOLD_SOURCES = ("ours", "standard")
@@ -34,9 +35,11 @@ _LEVEL_FIELDS = {"level", "name_zh", "name_en", "summary_zh", "summary_en"}
 _PART_FIELDS = {"code", "number", "name_zh", "name_en", "status", "basis_zh", "basis_en", "subdomains"}
 _SUBDOMAIN_FIELDS = {"code", "name_zh", "name_en", "items"}
 _ITEM_FIELDS = {"code", "name_zh", "name_en", "subitems"}
-_SUBITEM_FIELDS = {"code", "name_zh", "name_en", "criteria"}
+_SUBITEM_FIELDS = {"code", "name_zh", "name_en", "note_zh", "note_en", "criteria"}
 _CRITERION_FIELDS = {"level", "text_zh", "text_en", "inferred", "evidence_zh", "evidence_en", "checks"}
 _CHECK_FIELDS = {"fact", "op", "value", "threshold", "note_zh", "note_en"}
+_ANY_OF_FIELDS = {"any_of", "threshold", "note_zh", "note_en"}
+_ALTERNATIVE_FIELDS = {"fact", "op", "value"}
 
 
 class _Validator:
@@ -177,6 +180,8 @@ class _Validator:
             return
         self.code(subitem, path, parent)
         self.names(subitem, path)
+        self.text(subitem, path, "note_zh", required=False)
+        self.text(subitem, path, "note_en", required=False)
         criteria = self.sequence(subitem, path, "criteria", required=True)
         seen: set[int] = set()
         for index, criterion in enumerate(criteria):
@@ -209,8 +214,29 @@ class _Validator:
         return level
 
     def check(self, check: Any, path: str) -> None:
+        if isinstance(check, dict) and "any_of" in check:
+            self.any_of(check, path)
+            return
         if not self.mapping(check, path, _CHECK_FIELDS):
             return
+        self.comparison(check, path)
+        self.threshold_and_notes(check, path)
+
+    def any_of(self, check: dict, path: str) -> None:
+        """One check that holds when any of its alternatives (fact, op, value) holds."""
+        if not self.mapping(check, path, _ANY_OF_FIELDS):
+            return
+        alternatives = check["any_of"]
+        if not isinstance(alternatives, list) or len(alternatives) < 2:
+            self.problem(f"{path}.any_of", "any_of must list at least two alternatives")
+            alternatives = []
+        for index, alternative in enumerate(alternatives):
+            where = f"{path}.any_of[{index}]"
+            if self.mapping(alternative, where, _ALTERNATIVE_FIELDS):
+                self.comparison(alternative, where)
+        self.threshold_and_notes(check, path)
+
+    def comparison(self, check: dict, path: str) -> None:
         fact = check.get("fact")
         if not isinstance(fact, str) or not FACT_PATTERN.match(fact):
             self.problem(path, "fact must be a dotted name such as deployments.per_week")
@@ -221,15 +247,17 @@ class _Validator:
                 f"unknown check operator {op!r}; use one of {' '.join(CHECK_OPERATORS)}",
             )
         value = check.get("value")
-        if op == "exists":
+        if op in VALUELESS_OPERATORS:
             if "value" in check:
-                self.problem(f"{path}.value", "exists takes no value")
+                self.problem(f"{path}.value", f"{op} takes no value")
         elif value is None:
             self.problem(path, "missing value")
         elif not isinstance(value, int | float | bool):
             self.problem(f"{path}.value", "value must be a number or true/false")
         elif isinstance(value, bool) and op not in ("==", "!="):
             self.problem(f"{path}.op", "true/false can only be compared with == or !=")
+
+    def threshold_and_notes(self, check: dict, path: str) -> None:
         if check.get("threshold") not in THRESHOLD_SOURCES:
             self.problem(path, "threshold must say ours or standard (does the standard state this figure?)")
         self.text(check, path, "note_zh", required=False)

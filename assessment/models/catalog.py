@@ -140,9 +140,16 @@ class SubItem(CatalogNode):
     """The unit that gets a level."""
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="subitems")
+    # The source's explanatory notes (说明 in CAICT's self-assessment table): what the sub-item and its levels mean.
+    note_zh = models.TextField(blank=True)
+    note_en = models.TextField(blank=True)
 
     class Meta(CatalogNode.Meta):
         constraints = [models.UniqueConstraint(fields=["model", "code"], name="subitem_code_unique")]
+
+    @property
+    def note(self) -> str:
+        return self.note_zh if is_chinese_active() else self.note_en
 
 
 class Criterion(models.Model):

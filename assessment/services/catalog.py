@@ -137,7 +137,12 @@ def _create_tree(model: MaturityModel, parts_data: list[dict]) -> None:
         for subitem in data.get("subitems", [])
     ]
     subitems = SubItem.objects.bulk_create(
-        SubItem(**_node(model, subitem, index, item=item)) for index, (item, subitem) in enumerate(subitem_rows)
+        SubItem(
+            **_node(model, subitem, index, item=item),
+            note_zh=subitem.get("note_zh", ""),
+            note_en=subitem.get("note_en", ""),
+        )
+        for index, (item, subitem) in enumerate(subitem_rows)
     )
     Criterion.objects.bulk_create(
         Criterion(

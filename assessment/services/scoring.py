@@ -119,12 +119,14 @@ def refresh_verdicts(assessment: Assessment, *, criterion_ids: list[int]) -> Non
     by_criterion: dict[int, list[EvidenceFacts]] = {}
     for link in links:
         item = link.evidence
-        by_criterion.setdefault(link.criterion_id, []).append(EvidenceFacts(item.pk, item.summary, item.facts))
+        by_criterion.setdefault(link.criterion_id, []).append(
+            EvidenceFacts(item.pk, item.name, item.facts, kind=item.kind or item.source)
+        )
     previous = dict(
         Verdict.objects.filter(assessment=assessment, criterion__in=criteria).values_list("criterion_id", "value")
     )
     for criterion in criteria:
-        verdict = evaluate(criterion.checks, by_criterion.get(criterion.pk, []))
+        verdict = evaluate(criterion.checks, by_criterion.get(criterion.pk, []), level=criterion.level)
         if previous.get(criterion.pk) != verdict.value:
             audit.record(
                 organisation=assessment.organisation,

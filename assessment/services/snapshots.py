@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessment.models import Assessment, Criterion, Evidence, EvidenceLink, EvidenceSource, ScoringStatus
+from assessment.scoring.checks import check_facts
 from assessment.services import audit
 from assessment.services.assessments import ensure_team_editable
 from assessment.services.scoring import refresh_verdicts
@@ -31,7 +32,11 @@ def criteria_reading(assessment: Assessment, facts: dict) -> list[Criterion]:
     candidates = Criterion.objects.filter(
         model_id=assessment.model_id, subitem__item__subdomain__part__in=assessment.parts.all()
     ).exclude(checks=[])
-    return [criterion for criterion in candidates if any(check.get("fact") in facts for check in criterion.checks)]
+    return [
+        criterion
+        for criterion in candidates
+        if any(fact in facts for check in criterion.checks for fact in check_facts(check))
+    ]
 
 
 def _digest(facts: dict, period_start: datetime.date, period_end: datetime.date) -> str:

@@ -70,6 +70,7 @@ def _labels(language: str) -> dict[str, str]:
         "claimed_level": _("Claimed level"),
         "below_target": _("below target %(target)s: level %(levels)s not met"),
         "meets_target": _("meets the target"),
+        "notes": _("Notes from the standard"),
     }
     return {name: _e(text) for name, text in texts.items()}
 
@@ -121,10 +122,17 @@ def subitem_block(context, block) -> SafeString:
     subitem, pk = block.subitem, block.subitem.pk
     name, other_name = (subitem.name_zh, subitem.name_en) if page.chinese else (subitem.name_en, subitem.name_zh)
     rows = "".join(_row(page, row) for row in block.rows)
+    note = subitem.note_zh if page.chinese else subitem.note_en
+    if note:
+        note = _e(note.replace("\r\n", "\n")).replace("\n", "<br>")
+        note = (
+            f'      <details class="subitem-note"><summary>{page.labels["notes"]}</summary>'
+            f'<p class="small">{note}</p></details>\n'
+        )
     return mark_safe(  # noqa: S308 - every value in it went through _e
         f'    <article class="subitem-block" id="s-{pk}" aria-labelledby="s-{pk}-name">\n'
         f'      <h3 id="s-{pk}-name">{_e(name)} <span class="muted small">{_e(other_name)}</span> '
-        f'<span class="code small">{_e(subitem.code)}</span></h3>\n'
+        f'<span class="code small">{_e(subitem.code)}</span></h3>\n{note}'
         f"{_level(page, subitem, block.level, block.blocking, oob=False)}"
         f'      <ol class="ladder criteria">\n{rows}      </ol>\n    </article>\n'
     )

@@ -4,8 +4,10 @@ criteria whose checks read them get verdicts through the usual scoring path.
 
 Facts published (a fact is left out when there is nothing to measure it from):
 - read by the CAICT catalogue's checks: deployments.per_week, deployments.max_per_day,
-  deployments.change_fail_rate, deployments.recovery_hours, ci.feedback_minutes,
-  integration.merges_per_developer_per_day (changes merged in the period per project team member per weekday);
+  deployments.weeks_without_deployment (whole Monday-to-Sunday weeks of the period without a successful
+  production deployment; absent when the period holds no whole week), deployments.change_fail_rate,
+  deployments.recovery_hours, ci.feedback_minutes, integration.merges_per_developer_per_day (changes merged
+  in the period per project team member per weekday);
 - for reports: deployments.count, deployments.rework_rate, deployments.period_days,
   delivery.deployment_frequency_per_day, delivery.lead_time_median_hours, delivery.lead_time_p90_hours,
   delivery.delivery_cycle_days, delivery.build_duration_median_seconds, delivery.build_duration_p90_seconds,
@@ -19,14 +21,14 @@ report a kind of event is not judged on it.
 
 import datetime
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from assessment.models import Assessment, Project
 from assessment.models.assessments import TEAM_EDITABLE_STATES
 from assessment.services.snapshots import record_metric_snapshot
-from metrics.models import Build, Change, Deployment
-from metrics.periods import MONTH, Period, latest_complete
+from metrics.models import Build, Change, Deployment, Result
+from metrics.periods import MONTH, Period, latest_complete, local_midnight
 from metrics.selectors.dashboard import latest_coverage
 from metrics.selectors.figures import PeriodFigures, project_figures
 from metrics.services.rollups import refresh_rollups
@@ -58,6 +60,29 @@ def _merges_per_developer_per_day(project: Project, period: Period) -> float | N
         project=project, merged_at__gte=period.starts_at, merged_at__lt=period.ends_at
     ).count()
     return merges / developers / weekdays
+
+
+def _weeks_without_deployment(project: Project, period: Period) -> int | None:
+    """Whole weeks of the period with no successful production deployment, in one query. The standard asks
+    for the capability of daily deployment, not a count: deploying in every week shows it is routine."""
+    first_monday = period.start + datetime.timedelta(days=-period.start.weekday() % 7)
+    mondays = []
+    while first_monday + datetime.timedelta(days=7 * (len(mondays) + 1)) <= period.end:
+        mondays.append(first_monday + datetime.timedelta(days=7 * len(mondays)))
+    if not mondays:
+        return None
+    weeks = {
+        f"week_{index}": Count(
+            "pk",
+            filter=Q(
+                finished_at__gte=local_midnight(monday),
+                finished_at__lt=local_midnight(monday + datetime.timedelta(days=7)),
+            ),
+        )
+        for index, monday in enumerate(mondays)
+    }
+    counts = Deployment.objects.filter(project=project, is_production=True, result=Result.SUCCESS).aggregate(**weeks)
+    return sum(1 for count in counts.values() if not count)
 
 
 def _deployment_facts(figures: PeriodFigures) -> dict:
@@ -100,6 +125,7 @@ def snapshot_facts(project: Project, period: Period) -> dict:
     }
     if project.sends_deployments:
         facts |= _deployment_facts(figures)
+        facts["deployments.weeks_without_deployment"] = _weeks_without_deployment(project, period)
     if project.sends_builds and figures.builds:
         facts |= _build_facts(figures)
     if project.sends_merges:

@@ -23,7 +23,7 @@ def test_team_member_starts_an_assessment(api_as, team, project, caict):
     assessment = Assessment.objects.get(pk=body["id"])
     assert (assessment.project, assessment.created_by, assessment.model) == (project, team, caict)
     assert body["project"] == project.pk
-    assert body["model"] == {"id": caict.pk, "key": "caict-devops", "version": "2021"}
+    assert body["model"] == {"id": caict.pk, "key": "caict-devops", "version": "2021.1"}
     assert (body["parts"], body["target_level"], body["state"]) == (["cd"], 3, "draft")
     assert body["created_by"] == "team" and body["created_at"] and body["submitted_at"] is None
     assert body["progress"] == {"answered": 0, "required": PART_3_UP_TO_LEVEL_3}

@@ -14,7 +14,7 @@ def test_models_list_is_nested_down_to_criteria(client, caict):
     response = client.get("/api/v1/catalog/models/")
     assert response.status_code == 200
     model = response.json()["results"][0]
-    assert (model["key"], model["version"]) == ("caict-devops", "2021")
+    assert (model["key"], model["version"]) == ("caict-devops", "2021.1")
     assert [level["name_zh"] for level in model["levels"]] == [
         "初始级",
         "基础级",

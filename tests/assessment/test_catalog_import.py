@@ -31,7 +31,7 @@ def test_a_broken_upload_fails_with_every_problem_recorded(staff, django_capture
     assert catalog_import.problems.splitlines() == [
         "broken.yaml:21: parts[0].subdomains[0]: missing name_en",
         "broken.yaml:38: parts[0].subdomains[0].items[0].subitems[0].criteria[2].checks[0].op: "
-        "unknown check operator '~'; use one of >= > <= < == != exists",
+        "unknown check operator '~'; use one of >= > <= < == != exists not_increasing",
     ]
     assert not MaturityModel.objects.filter(key="acme-platform").exists()
 

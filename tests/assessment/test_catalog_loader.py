@@ -84,7 +84,7 @@ def test_caict_keeps_inferred_marks_and_measurable_checks(caict):
         "threshold": "standard",
     }.items() <= feedback[0].items()
     cadence = Criterion.objects.get(model=caict, code="cd.drm.mode.strategy@3").checks
-    assert cadence[0]["fact"] == "deployments.per_week" and cadence[0]["threshold"] == "ours"
+    assert cadence[0]["fact"] == "deployments.weeks_without_deployment" and cadence[0]["threshold"] == "ours"
     assert Criterion.objects.filter(model=caict).exclude(evidence_zh=[]).count() >= 49 * 3
 
 
@@ -146,7 +146,7 @@ BROKEN = [
     pytest.param(
         sample_text().replace('op: "<="', 'op: "about"'),
         "model.yaml:39: parts[0].subdomains[0].items[0].subitems[0].criteria[2].checks[0].op: "
-        "unknown check operator 'about'; use one of >= > <= < == != exists",
+        "unknown check operator 'about'; use one of >= > <= < == != exists not_increasing",
         id="unknown-check-operator",
     ),
     pytest.param(
@@ -178,6 +178,31 @@ BROKEN = [
         sample_text().replace("name_zh: 速度", "name_zh: 速度\n            nmae_en: Speed"),
         "model.yaml:27: parts[0].subdomains[0].items[0].nmae_en: unknown field nmae_en",
         id="misspelt-field",
+    ),
+    pytest.param(
+        sample_text().replace(
+            '{fact: ci.feedback_minutes, op: "<=", value: 240, threshold: ours}',
+            '{any_of: [{fact: ci.feedback_minutes, op: "<=", value: 240}], threshold: ours}',
+        ),
+        "model.yaml:39: parts[0].subdomains[0].items[0].subitems[0].criteria[2].checks[0].any_of: "
+        "any_of must list at least two alternatives",
+        id="any-of-with-one-alternative",
+    ),
+    pytest.param(
+        sample_text().replace(
+            '{fact: ci.feedback_minutes, op: "<=", value: 240, threshold: ours}',
+            '{any_of: [{fact: ci.feedback_minutes, op: "<=", value: 240, threshold: ours}, '
+            "{fact: builds.duration_minutes, op: not_increasing}], threshold: ours}",
+        ),
+        "model.yaml:39: parts[0].subdomains[0].items[0].subitems[0].criteria[2].checks[0].any_of[0].threshold: "
+        "unknown field threshold",
+        id="threshold-belongs-to-the-whole-any-of",
+    ),
+    pytest.param(
+        sample_text().replace('op: "<=", value: 240', "op: not_increasing, value: 240"),
+        "model.yaml:39: parts[0].subdomains[0].items[0].subitems[0].criteria[2].checks[0].value: "
+        "not_increasing takes no value",
+        id="not-increasing-takes-no-value",
     ),
     pytest.param(b"format: 1\nname_zh: \xff\xfe\n", "model.yaml:2: the file is not valid UTF-8", id="invalid-utf8"),
     pytest.param("", "model.yaml:1: the file is empty", id="empty"),

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def url(name: str, *args: str) -> str:
-    return reverse(name, args=("caict-devops", "2021", *args))
+    return reverse(name, args=("caict-devops", "2021.1", *args))
 
 
 def test_model_list_shows_both_names_and_counts(client, caict):
@@ -80,10 +80,10 @@ def test_search_with_nothing_found_says_so(client, caict):
     "path",
     [
         reverse("catalog-model", args=("caict-devops", "1999")),
-        reverse("catalog-model", args=("no-such-model", "2021")),
-        reverse("catalog-part", args=("caict-devops", "2021", "xx")),
-        reverse("catalog-subdomain", args=("caict-devops", "2021", "cd.nope")),
-        reverse("catalog-subitem", args=("caict-devops", "2021", "cd.cm.vc.nope")),
+        reverse("catalog-model", args=("no-such-model", "2021.1")),
+        reverse("catalog-part", args=("caict-devops", "2021.1", "xx")),
+        reverse("catalog-subdomain", args=("caict-devops", "2021.1", "cd.nope")),
+        reverse("catalog-subitem", args=("caict-devops", "2021.1", "cd.cm.vc.nope")),
     ],
 )
 def test_unknown_catalogue_nodes_are_404(client, caict, path):

@@ -61,4 +61,6 @@ def test_posted_events_reach_the_figures_and_the_open_assessment(
     snapshot = Evidence.objects.get(assessment=assessment, kind=SNAPSHOT_KIND, removed_at__isnull=True)
     assert snapshot.facts["deployments.per_week"] == pytest.approx(7, abs=0.01)
     verdict = Verdict.objects.get(assessment=assessment, criterion__code="cd.drm.mode.strategy@3")
-    assert verdict.value == "met" and "7" in verdict.explanation_en
+    assert verdict.value == "met" and ": 0 weeks (level 3 asks for at most 0 weeks)" in verdict.explanation_en
+    weekly = Verdict.objects.get(assessment=assessment, criterion__code="cd.drm.mode.strategy@2")
+    assert weekly.value == "met" and ": 7 a week (level 2 asks for at least 1 a week)" in weekly.explanation_en

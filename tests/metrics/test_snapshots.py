@@ -48,6 +48,7 @@ def test_the_latest_complete_month_becomes_evidence_with_verdicts(assessment, oc
     assert facts["deployments.count"] == 33
     assert facts["deployments.per_week"] == pytest.approx(32 / 31 * 7, abs=0.01)
     assert facts["deployments.max_per_day"] == 2
+    assert facts["deployments.weeks_without_deployment"] == 0  # the whole weeks of 5, 12 and 19 October
     assert facts["deployments.change_fail_rate"] == pytest.approx(1 / 33, abs=1e-4)
     assert facts["deployments.recovery_hours"] == 1
     assert facts["ci.feedback_minutes"] == 20
@@ -55,7 +56,7 @@ def test_the_latest_complete_month_becomes_evidence_with_verdicts(assessment, oc
     assert facts["delivery.pipeline_success_rate"] == 0.5
     linked = set(evidence.links.values_list("criterion__code", flat=True))
     assert {"cd.drm.mode.strategy@3", "cd.drm.mode.quality@3", "cd.bci.ci.feedback@3"} <= linked
-    assert _verdict(assessment, "cd.drm.mode.strategy@3") == "met"  # ≥ 5 a week
+    assert _verdict(assessment, "cd.drm.mode.strategy@3") == "met"  # a deployment in every whole week
     assert _verdict(assessment, "cd.drm.mode.strategy@4") == "met"  # two on one day
     assert _verdict(assessment, "cd.drm.mode.quality@3") == "met"  # fail rate ≤ 15 %
     assert _verdict(assessment, "cd.drm.mode.quality@4") == "met"  # recovered within an hour
@@ -109,3 +110,30 @@ def test_the_command_is_idempotent(assessment, team):
     call_command("snapshot_metrics")
     evidence = Evidence.objects.get(assessment=assessment, kind=SNAPSHOT_KIND)
     assert evidence.facts["deployments.count"] == 1
+
+
+def test_daily_deployment_is_read_as_a_capability_not_a_count(assessment, project, team):
+    """Two deployments a week pass level 3 (deploying is routine every week); a week without one fails it,
+    and the explanation says so in figures, in both languages."""
+    for day in (5, 8, 12, 15, 19, 22):  # Mondays and Thursdays of the three whole weeks of October 2026
+        deployment(project, f"2026-10-{day:02d} 10:00", version=f"v{day}")
+    settle(project)
+    snapshot_project(project=project, kind="month", today=TODAY)
+    verdict = Verdict.objects.get(assessment=assessment, criterion__code="cd.drm.mode.strategy@3")
+    assert verdict.value == "met", verdict.explanation_en  # under five a week, as the old count asked
+    assert "Weeks without a production deployment in 交付度量 Delivery metrics 2026-10-01 – 2026-10-31: 0 weeks" in (
+        verdict.explanation_en
+    )
+    assert "(level 3 asks for at most 0 weeks)" in verdict.explanation_en
+    assert "中的无生产部署的周数：0 周（3 级要求不超过 0 周）" in verdict.explanation_zh
+
+    deployment(project, "2026-09-30 10:00", version="september")  # outside the period: changes nothing
+    Verdict.objects.filter(pk=verdict.pk).delete()
+    from metrics.models import Deployment
+
+    Deployment.objects.filter(project=project, version__in=["v12", "v15"]).delete()
+    settle(project)
+    snapshot_project(project=project, kind="month", today=TODAY)
+    verdict = Verdict.objects.get(assessment=assessment, criterion__code="cd.drm.mode.strategy@3")
+    assert verdict.value == "not_met"
+    assert ": 1 week (level 3 asks for at most 0 weeks)" in verdict.explanation_en

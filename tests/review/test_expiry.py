@@ -54,7 +54,7 @@ def test_the_daily_task_recomputes_the_verdict_once_the_evidence_expired(met, tr
     assert refresh_expired_evidence.delay().get() == 1
 
     verdict = Verdict.objects.get(assessment=met, criterion__code=CODE)
-    assert verdict.value != "met" and "junit.tests" in verdict.explanation_en
+    assert verdict.value != "met" and "No evidence read so far shows the number of tests" in verdict.explanation_en
     change = AuditEntry.objects.filter(assessment=met, action="verdict.changed", target=CODE).latest("pk")
     assert change.actor is None and change.before == {"verdict": "met"}
 

@@ -65,7 +65,7 @@ def readings(client, assessment) -> dict:
 
 def test_the_snapshot_holds_levels_decisions_evidence_digests_and_the_model(published, manager):
     snapshot = api(manager).get(f"/api/v1/assessments/{published.pk}/snapshot/").json()
-    assert snapshot["model"] == {"key": "caict-devops", "version": "2021", "rollup": "min"}
+    assert snapshot["model"] == {"key": "caict-devops", "version": "2021.1", "rollup": "min"}
     assert snapshot["published_by"] == "assessor" and snapshot["target_level"] == 1
     assert len(snapshot["decisions"]) == 49
     assert {"criterion": REJECTED, "decision": "rejected"}.items() <= next(

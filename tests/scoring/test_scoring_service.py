@@ -58,12 +58,18 @@ def test_verdicts_combine_the_facts_of_every_piece_and_levels_follow(
     code = "cd.tm.auto.execution@3"  # checks: junit.tests > 0 and pipeline.has_test == true
     upload(assessment, team, JUNIT, "report.xml", [code], django_capture_on_commit_callbacks)
     verdict = Verdict.objects.get(assessment=assessment, criterion__code=code)
-    assert verdict.value == "inconclusive" and "pipeline.has_test" in verdict.explanation_en
+    assert verdict.value == "inconclusive"
+    assert "Nothing read so far says whether there is any test job" in verdict.explanation_en
+    assert "已读取的证据均未说明是否有测试作业" in verdict.explanation_zh
 
     upload(assessment, team, GITLAB, ".gitlab-ci.yml", [code], django_capture_on_commit_callbacks)
     verdict.refresh_from_db()
     assert verdict.value == "met", verdict.explanation_en
-    assert "junit.tests 3 > 0" in verdict.explanation_en
+    assert "Number of tests in report.xml: 3 (level 3 asks for more than 0)." in verdict.explanation_en
+    assert "Test job found in gitlab-ci.yml (level 3 asks for automated tests in the pipeline)." in (
+        verdict.explanation_en
+    )
+    assert "report.xml 中的测试用例数：3（3 级要求大于 0）。" in verdict.explanation_zh
     assessment.refresh_from_db()
     assert assessment.stored_levels["provisional"]["subitems"]["cd.tm.auto.execution"]["level"] == "0"
 

@@ -45,9 +45,12 @@ def test_the_questionnaire_shows_the_verdict_with_its_explanation(
     client.force_login(team)
     page = client.get(f"/assessments/{assessment.pk}/questionnaire/cd.tm/", headers={"accept-language": "en"})
     body = page.content.decode()
-    assert 'class="verdict verdict-met"' in body and "junit.tests 3 &gt; 0" in body
+    assert (
+        'class="verdict verdict-met"' in body and "Number of tests in r.xml: 3 (level 3 asks for more than 0)." in body
+    )
     chinese = client.get(f"/assessments/{assessment.pk}/questionnaire/cd.tm/", headers={"accept-language": "zh-CN"})
     assert "自动检查: 满足" in chinese.content.decode()
+    assert "r.xml 中的测试用例数：3（3 级要求大于 0）。" in chinese.content.decode()
 
 
 def test_the_api_reports_status_kind_facts_and_verdicts(client, team, assessment, django_capture_on_commit_callbacks):
@@ -60,5 +63,41 @@ def test_the_api_reports_status_kind_facts_and_verdicts(client, team, assessment
     assert (body["status"], body["kind"], body["reason"]) == ("scored", "junit", "")
     assert body["facts"]["junit.tests"] == 3
     assert body["verdicts"] == [
-        {"criterion": CODE, "verdict": "inconclusive", "explanation": body["verdicts"][0]["explanation"]}
+        {
+            "criterion": CODE,
+            "verdict": "inconclusive",
+            "explanation": body["verdicts"][0]["explanation"],
+            "uses_this_evidence": True,
+        }
     ]
+
+
+def test_a_file_no_machine_reads_is_not_shown_as_read(client, team, assessment, django_capture_on_commit_callbacks):
+    """A scripted Jenkinsfile the readers do not recognise sits beside a GitLab pipeline on one criterion: its
+    verdict is the pipeline's, says so, and says the Jenkinsfile was kept for a person."""
+    jenkinsfile = b"node('linux') {\n  stage('Build') { sh 'make' }\n}\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        unread = add_evidence(
+            assessment=assessment,
+            actor=team,
+            criteria_codes=[CODE],
+            upload=SimpleUploadedFile("Jenkinsfile", jenkinsfile),
+        )
+        add_evidence(
+            assessment=assessment,
+            actor=team,
+            criteria_codes=[CODE],
+            upload=SimpleUploadedFile(".gitlab-ci.yml", GITLAB),
+        )
+    token = Token.objects.create(user=team).key
+    body = client.get(
+        f"/api/v1/evidence/{unread.pk}/", headers={"authorization": f"Token {token}", "accept-language": "en"}
+    ).json()
+    assert body["kind"] == "other" and body["facts"] == {}
+    [verdict] = body["verdicts"]
+    assert verdict["uses_this_evidence"] is False
+    assert "Test job found in gitlab-ci.yml" in verdict["explanation"]
+    assert (
+        "Jenkinsfile is kept for review by a person: no machine reads it, and it was not used here."
+        in (verdict["explanation"])
+    )
