@@ -1,5 +1,6 @@
 """Evidence: a file, link or note supporting one or more criteria of an assessment."""
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -83,16 +84,20 @@ class Evidence(models.Model):
 
     @property
     def expiry_status(self) -> str:
-        """ "expired" once past its expiry date (it then supports no criterion), "expiring" within the warning
-        window before it, else ""."""
-        if self.expires_on is None:
-            return ""
-        today = timezone.localdate()
-        if self.expires_on < today:
-            return "expired"
-        if (self.expires_on - today).days <= EXPIRY_WARNING_DAYS:
-            return "expiring"
+        return expiry_status(self.expires_on)
+
+
+def expiry_status(expires_on: datetime.date | None) -> str:
+    """ "expired" once past the expiry date (evidence then supports no criterion), "expiring" within the warning
+    window before it, else ""."""
+    if expires_on is None:
         return ""
+    today = timezone.localdate()
+    if expires_on < today:
+        return "expired"
+    if (expires_on - today).days <= EXPIRY_WARNING_DAYS:
+        return "expiring"
+    return ""
 
 
 class EvidenceLink(models.Model):

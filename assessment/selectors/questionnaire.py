@@ -6,7 +6,7 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db.models import CharField, F, Value
+from django.db.models import CharField, Value
 from django.urls import reverse
 
 from assessment.levels import Level, blocking_levels, roll_up, subitem_level
@@ -19,11 +19,13 @@ from assessment.models import (
     DecisionValue,
     Evidence,
     Item,
+    ScoringStatus,
     SubDomain,
     SubItem,
     Verdict,
     VerdictValue,
 )
+from assessment.models.evidence import expiry_status
 from assessment.selectors.catalog import model_catalog
 from assessment.selectors.levels import (
     AssessmentLevels,
@@ -41,7 +43,7 @@ from assessment.selectors.levels import (
 class CriterionRow:
     criterion: Criterion
     answer: Answer | None
-    evidence: list[Evidence] = field(default_factory=list)
+    evidence: list["EvidenceEntry"] = field(default_factory=list)
 
     @property
     def is_required(self) -> bool:
@@ -228,20 +230,52 @@ def evidence_choices(assessment: Assessment) -> list[Evidence]:
     )
 
 
+class EvidenceEntry(NamedTuple):
+    """A piece of evidence as the questionnaire and the review page list it (values, not a model instance)."""
+
+    pk: int
+    source: str
+    name: str
+    size: int
+    url: str
+    note: str
+    sha256: str
+    uploaded_by_id: int
+    uploader: str
+    uploaded_at: datetime.datetime
+    expires_on: datetime.date | None
+    status: str
+    kind: str
+    summary: str
+    reason: str
+    facts: dict
+
+    @property
+    def expiry_status(self) -> str:
+        return expiry_status(self.expires_on)
+
+    def get_status_display(self) -> str:
+        return ScoringStatus(self.status).label
+
+
+_ENTRY_FIELDS = [name for name in EvidenceEntry._fields if name != "uploader"]
+
+
 def evidence_by_criterion(
     assessment: Assessment, *, criterion_ids: list[int] | None = None
-) -> dict[int, list[Evidence]]:
-    """The assessment's evidence (not removed) by criterion id, of the given criteria or of all; each piece with
-    its uploader's name as `uploader`. One query."""
+) -> dict[int, list[EvidenceEntry]]:
+    """The assessment's evidence (not removed) by criterion id, of the given criteria or of all. One query."""
     evidence = Evidence.objects.filter(assessment=assessment, removed_at__isnull=True)
     if criterion_ids is None:
         evidence = evidence.filter(links__isnull=False)
     else:
         evidence = evidence.filter(links__criterion_id__in=criterion_ids)
-    evidence = evidence.annotate(linked_criterion_id=F("links__criterion_id"), uploader=F("uploaded_by__username"))
-    grouped: dict[int, list[Evidence]] = defaultdict(list)
-    for item in evidence.order_by("uploaded_at", "pk"):
-        grouped[item.linked_criterion_id].append(item)
+    rows = evidence.order_by("uploaded_at", "pk").values_list(
+        "links__criterion_id", "uploaded_by__username", *_ENTRY_FIELDS
+    )
+    grouped: dict[int, list[EvidenceEntry]] = defaultdict(list)
+    for criterion_id, uploader, *values in rows:
+        grouped[criterion_id].append(EvidenceEntry(*values[:8], uploader, *values[8:]))
     return grouped
 
 
