@@ -7,9 +7,9 @@ library's html.escape, which is what Django's escape calls, without its lazy-str
 the escaping). The markup matches the rest of page.html; its classes and ids are what the scripts, styles and
 tests rely on.
 
-Tags: `{% subitem_block block %}`, `{% subitem_level subitem level blocking oob %}`, `{% criterion_row row %}`,
-`{% answer_form row %}`, `{% evidence_entry item %}`. They read `editable`, `urls`, `csrf_token` and `assessment`
-from the template context.
+Tags: `{% questions page %}` (a page's sections, items and sub-item blocks), `{% subitem_level subitem level
+blocking oob %}`, `{% criterion_row row %}`, `{% answer_form row %}`, `{% evidence_entry item %}`. They read
+`editable`, `urls`, `csrf_token` and `assessment` from the template context.
 """
 
 import functools
@@ -116,11 +116,27 @@ def _page(context: template.Context) -> _Page:
 
 
 @register.simple_tag(takes_context=True)
-def subitem_block(context, block) -> SafeString:
+def questions(context, questionnaire) -> SafeString:
+    """The page's questions: per sub-domain (headed when the page shows them all) its items and their sub-items."""
+    page, parts = _page(context), []
+    for section, items in questionnaire.sections:
+        if questionnaire.current is None:
+            parts.append(f'    <h2 class="section-heading">{_names(page, section)}</h2>\n')
+        for item, blocks in items:
+            parts.append(f"    <h2>{_names(page, item)}</h2>\n")
+            parts.extend(_block(page, block) for block in blocks)
+    return mark_safe("".join(parts))  # noqa: S308 - every value in it went through _e
+
+
+def _names(page: _Page, node) -> str:
+    """A catalogue node's name in the page's language, with the other language's beside it."""
+    name, other_name = (node.name_zh, node.name_en) if page.chinese else (node.name_en, node.name_zh)
+    return f'{_e(name)} <span class="muted small">{_e(other_name)}</span>'
+
+
+def _block(page: _Page, block) -> str:
     """A sub-item's heading, claimed level and criterion rows."""
-    page = _page(context)
     subitem, pk = block.subitem, block.subitem.pk
-    name, other_name = (subitem.name_zh, subitem.name_en) if page.chinese else (subitem.name_en, subitem.name_zh)
     rows = "".join(_row(page, row) for row in block.rows)
     note = subitem.note_zh if page.chinese else subitem.note_en
     if note:
@@ -129,11 +145,10 @@ def subitem_block(context, block) -> SafeString:
             f'      <details class="subitem-note"><summary>{page.labels["notes"]}</summary>'
             f'<p class="small">{note}</p></details>\n'
         )
-    return mark_safe(  # noqa: S308 - every value in it went through _e
+    return (
         f'    <article class="subitem-block" id="s-{pk}" aria-labelledby="s-{pk}-name">\n'
-        f'      <h3 id="s-{pk}-name">{_e(name)} <span class="muted small">{_e(other_name)}</span> '
-        f'<span class="code small">{_e(subitem.code)}</span></h3>\n{note}'
-        f"{_level(page, subitem, block.level, block.blocking, oob=False)}"
+        f'      <h3 id="s-{pk}-name">{_names(page, subitem)} <span class="code small">{_e(subitem.code)}</span></h3>\n'
+        f"{note}{_level(page, subitem, block.level, block.blocking, oob=False)}"
         f'      <ol class="ladder criteria">\n{rows}      </ol>\n    </article>\n'
     )
 
