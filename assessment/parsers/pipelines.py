@@ -1,4 +1,4 @@
-"""CI/CD pipeline definitions: GitLab CI YAML, GitHub Actions workflows and declarative Jenkinsfiles. Pure.
+"""CI/CD pipeline definitions: GitLab CI YAML, GitHub Actions workflows, Azure Pipelines and Jenkinsfiles. Pure.
 
 Facts (assessment/catalogs/FORMAT.md): `pipeline.has_*` for build, test, lint, security scan, deploy and
 database migration, judged from job, stage and step names, commands, actions, images and report kinds;
@@ -147,13 +147,15 @@ def _longest_needs_chain(jobs: dict[str, dict]) -> int:
 
 
 def recognises_jenkinsfile(head: bytes) -> bool:
-    """Groovy text with a declarative `pipeline {` block holding `stages {` or `agent`."""
+    """Groovy text with a declarative `pipeline {` block holding `stages {` or `agent`, or a scripted one:
+    `stage` calls with Jenkins steps such as `node {`, `parallel` or `sh '...'`."""
     text = decode_head(head)
-    return text is not None and jenkinsfile.looks_declarative(text)
+    return text is not None and (jenkinsfile.looks_declarative(text) or jenkinsfile.looks_scripted(text))
 
 
 def parse_jenkinsfile(source: Source) -> ParseResult:
-    """Facts from a declarative Jenkinsfile, read as tokens (never evaluated); ParseError when it is not one."""
+    """Facts from a declarative or scripted Jenkinsfile, read as tokens (never evaluated); ParseError when it
+    is not one."""
     summary = jenkinsfile.read(source)
     return ParseResult(kind="jenkinsfile", facts=summary.facts(), summary=summary.summary())
 
