@@ -119,11 +119,9 @@ def _summarise(scanned: Scan, syntax: str) -> PipelineSummary:
 
 def _triggers(scanned: Scan, syntax: str) -> dict[str, bool]:
     every_word = scanned.every_word
-    # Scripted files declare triggers in `properties([pipelineTriggers([cron(...), pollSCM(...)])])`.
-    if syntax == "scripted" and "pipelinetriggers" in every_word:
-        triggers = every_word
-    else:
-        triggers = scanned.block_words.get("triggers", set())
+    # Scripted files declare triggers anywhere: `properties([pipelineTriggers([cron(...), pollSCM(...)])])`,
+    # or a shared library's settings such as `cron = '@weekly'`.
+    triggers = every_word if syntax == "scripted" else scanned.block_words.get("triggers", set())
     when = scanned.block_words.get("when", set())
     found = {
         "schedule": bool(triggers & {"cron", "parameterizedcron"}),

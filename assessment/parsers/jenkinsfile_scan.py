@@ -168,7 +168,9 @@ class Scanner:
         name = self.statement[0] if self.statement else ""
         if self.inside["pipeline"]:
             self.scan.pipeline_blocks.add(name)
-        stage = self._new_stage(self.label) if name == "stage" else self._current_stage()
+        # `stage(os + ' tests')`: identifiers beside the name make it computed.
+        computed = any(word != "name" for word in self.statement[1:])
+        stage = self._new_stage(self.label, computed=computed) if name == "stage" else self._current_stage()
         self.stack.append(_Frame(name=name, stage=stage))
         if name in self.inside:
             self.inside[name] += 1
@@ -184,12 +186,12 @@ class Scanner:
             self.inside[closed.name] -= 1
         self.statement, self.label, self.parens = [], None, 0
 
-    def _new_stage(self, raw_label: str | None) -> Stage:
+    def _new_stage(self, raw_label: str | None, *, computed: bool = False) -> Stage:
         parent = self._current_stage()
         if parent is not None:
             parent.has_children = True
         label = _string_content(raw_label) if raw_label is not None else ""
-        generated = raw_label is None or (raw_label.startswith('"') and "$" in label)
+        generated = computed or raw_label is None or (raw_label.startswith('"') and "$" in label)
         stage = Stage(label=label[:MAX_LABEL], generated=generated)
         self.scan.stages.append(stage)
         return stage

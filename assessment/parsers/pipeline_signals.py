@@ -20,6 +20,8 @@ MAX_ENVIRONMENT_NAME = 100
 _WHOLE = re.compile(r"[^a-z0-9_.\-]+")
 _PARTS = re.compile(r"[-_.]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_LOCAL_INSTALL = re.compile(r"publishToMavenLocal", re.IGNORECASE)
+_LINT_STEMS = ("spotbugs", "checkstyle", "spotless", "golangci", "ktlint", "detekt", "scalafmt", "scalastyle")
 
 
 def _sig(*alternatives: str) -> tuple[frozenset[str], ...]:
@@ -39,7 +41,9 @@ _NAME_SIGNATURES = {
     "build": [_sig("build builds building compile assemble package packaging")],
     "test": [_sig("test tests testing unittest unittests e2e pytest junit rspec smoke")],
     "lint": [
-        _sig("lint linter linters linting checkstyle sonar sonarqube sonarcloud codequality quality cppcheck shellcheck"),
+        _sig(
+            "lint linter linters linting checkstyle sonar sonarqube sonarcloud codequality quality cppcheck shellcheck"
+        ),
         _sig("style format formatting static", "check checks checker scan analysis analyse analyze"),
     ],
     "security_scan": [
@@ -80,17 +84,20 @@ _COMMAND_SIGNATURES = {
             "ruff flake8 pylint eslint tslint stylelint prettier black isort mypy pyright checkstyle pmd spotbugs "
             "golangci-lint golint staticcheck revive shellcheck hadolint yamllint markdownlint tflint ktlint detekt "
             "rubocop phpcs phpstan psalm clippy rustfmt gofmt sonar-scanner sonar sonarqube sonarcloud super-linter "
-            "pre-commit lint linter cppcheck clang-tidy swiftlint spotless"
+            "pre-commit lint linter cppcheck clang-tidy swiftlint spotless scalafmt scalastyle"
         ),
         _sig("go", "vet"),
         _sig("cargo", "fmt"),
         _sig("apache-rat rat", "check"),
-        _sig("spotbugsmain spotbugstest pmdmain pmdtest checkstylemain checkstyletest spotlesscheck detekt ktlintcheck"),
+        _sig(
+            "spotbugsmain spotbugstest pmdmain pmdtest checkstylemain checkstyletest spotlesscheck detekt ktlintcheck"
+        ),
     ],
     "security_scan": [
         _sig(
             "bandit semgrep trivy snyk codeql dependency-check gitleaks grype trufflehog checkov tfsec kics gosec "
-            "brakeman govulncheck pip-audit osv-scanner detect-secrets horusec zap-baseline zap-full-scan zaproxy "
+            "brakeman govulncheck coverity cov-build pip-audit osv-scanner detect-secrets horusec zap-baseline "
+            "zap-full-scan zaproxy "
             "dependency-review-action scorecard-action anchore dockle nancy audit-ci retire owasp nuclei sast dast "
             "secret-detection dependency-scanning container-scanning"
         ),
@@ -132,7 +139,14 @@ def tokens(text: str) -> set[str]:
     """Lower-case words of a name or command: whole pieces, their dotted and hyphenated parts, and the parts of
     camelCase words (`spotlessScalaCheck` -> spotless, scala, check), as Gradle tasks and CI tasks are named."""
     text = text[:MAX_LINE]
-    return _pieces(text.lower()) | _pieces(_CAMEL.sub("-", text).lower())
+    # Gradle's publishToMavenLocal installs into the local repository: its parts must not read as "publish".
+    camel = _CAMEL.sub("-", _LOCAL_INSTALL.sub(" ", text))
+    return _pieces(text.lower()) | _pieces(camel.lower()) | _stems(text.lower())
+
+
+def _stems(text: str) -> set[str]:
+    """Lint tools named inside a longer word (`-PxmlSpotBugsReport`, `spotlessScalaCheck`) count as the tool."""
+    return {stem for stem in _LINT_STEMS if stem in text}
 
 
 def _pieces(text: str) -> set[str]:

@@ -119,10 +119,43 @@ def _read_github_job(summary: PipelineSummary, job_id: str, job: dict) -> None:
         summary.caching |= "cache" in words or ("setup" in words and bool(arguments.get("cache")))
         summary.artifacts |= bool(words & {"upload-artifact", "upload-pages-artifact"})
         gated |= "approval" in words
-    summary.add_job(names=names, commands=commands)
+    summary.add_job(names=names, commands=commands + _matrix_lines(job, commands))
     summary.manual_gates += gated
     environment = job.get("environment")
     summary.add_environment(environment.get("name") if isinstance(environment, dict) else environment)
+
+
+_MATRIX_REFERENCE = re.compile(r"\$\{\{\s*matrix\.([\w-]{1,64})\s*\}\}")
+_MAX_MATRIX_VALUES = 50
+
+
+def _matrix_values(job: dict) -> dict[str, list[str]]:
+    """Each matrix key's string values, from its axes and its `include` entries."""
+    strategy = job.get("strategy")
+    matrix = strategy.get("matrix") if isinstance(strategy, dict) else None
+    values: dict[str, list[str]] = {}
+    if not isinstance(matrix, dict):
+        return values
+    entries = [matrix] + [entry for entry in matrix.get("include") or [] if isinstance(entry, dict)]
+    for entry in entries:
+        for key, value in entry.items():
+            listed = value if isinstance(value, list) and entry is matrix else [value]
+            values.setdefault(str(key), []).extend(item for item in listed if isinstance(item, str | int | float))
+    return {key: [str(item) for item in items[:_MAX_MATRIX_VALUES]] for key, items in values.items()}
+
+
+def _matrix_lines(job: dict, commands: list[str]) -> list[str]:
+    """Commands that use `${{ matrix.goal }}` read once per value of `goal`, so a matrix entry that runs
+    `checkstyle:check` or `golangci-lint` counts like a job of its own."""
+    values = _matrix_values(job)
+    lines = []
+    for command in commands:
+        for key in set(_MATRIX_REFERENCE.findall(command)) & set(values):
+            lines += [
+                _MATRIX_REFERENCE.sub(lambda found, v=value, k=key: v if found.group(1) == k else "", command)
+                for value in values[key]
+            ]
+    return lines[:1000]
 
 
 def _longest_needs_chain(jobs: dict[str, dict]) -> int:
