@@ -141,7 +141,9 @@ class _GitLabReader:
 
     def _read_job(self, name: str, chain: list[dict]) -> None:
         job_chain = chain[1:]  # without `default:`
-        names = [name, str(_last(chain, "stage") or "test")]
+        # GitLab's default stage is `test`, but a template from outside the file may set another one.
+        external = any(parent not in self.config for node in job_chain for parent in self._flatten(node.get("extends")))
+        names = [name, str(_last(chain, "stage") or ("" if external else "test"))]
         names += [str(parent) for node in job_chain for parent in self._flatten(node.get("extends"))]
         commands = []
         for key in ("before_script", "script", "after_script"):

@@ -18,6 +18,7 @@ from assessment.parsers.text import line_of
 
 MAX_BLOCK_DEPTH = 200
 MAX_LABEL = 200
+MAX_STAGES = 2000  # far beyond any real Jenkinsfile; keeps a file of stage statements cheap to refuse
 
 _TOKEN = re.compile(
     r"""
@@ -194,6 +195,8 @@ class Scanner:
         generated = computed or raw_label is None or (raw_label.startswith('"') and "$" in label)
         stage = Stage(label=label[:MAX_LABEL], generated=generated)
         self.scan.stages.append(stage)
+        if len(self.scan.stages) > MAX_STAGES:
+            raise ParseError(f"The Jenkinsfile has more than {MAX_STAGES:,} stages; it was not read.")
         return stage
 
 

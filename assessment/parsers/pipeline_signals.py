@@ -38,7 +38,7 @@ _PUBLISH = _sig(
 
 
 _NAME_SIGNATURES = {
-    "build": [_sig("build builds building compile assemble package packaging")],
+    "build": [_sig("build builds building compile assemble package packaging flatpak")],
     "test": [_sig("test tests testing unittest unittests e2e pytest junit rspec smoke")],
     "lint": [
         _sig(
@@ -57,7 +57,7 @@ _NAME_SIGNATURES = {
 _COMMAND_SIGNATURES = {
     "build": [
         _sig("docker podman nerdctl buildah", "build buildx bud"),
-        _sig("kaniko build-push-action goreleaser jib bootjar shadowjar msbuild"),
+        _sig("kaniko build-push-action goreleaser jib bootjar shadowjar msbuild flatpak-builder"),
         _sig("mvn mvnw", "package install compile verify"),
         _sig("gradle gradlew", "build assemble jar bootjar"),
         _sig("npm yarn pnpm bun go cargo dotnet bazel poetry uv hatch pdm ng sbt python python3 make", "build"),

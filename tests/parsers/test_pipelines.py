@@ -467,6 +467,10 @@ def test_broken_jenkinsfiles(data, expected):
         b"pipeline { stages { sh '" + b"\\'" * 200_000,
         b"pipeline { stages { " + b"stage(" * 50_000,
         b"pipeline { stages { " + b"'a\n" * 100_000,
+        b"node {\n" + b"stage('x') {\n" * 250,  # scripted, nested too deeply
+        b"node { stage('x') {\n  sh '" + b"a" * 900_000,  # a huge unterminated string
+        b"stage 'a'\nnode {\n" + b"stage 'b'\n" * 100_000,  # many statement stages, never closed
+        b"properties([" * 100_000,
     ],
 )
 def test_adversarial_groovy_finishes_fast(data):
