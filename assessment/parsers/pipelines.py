@@ -11,7 +11,7 @@ also listed in `pipeline.environment_names`), `pipeline.manual_gates`, `pipeline
 import re
 from typing import Any
 
-from assessment.parsers import gitlab_ci, jenkinsfile
+from assessment.parsers import azure_pipelines, gitlab_ci, jenkinsfile
 from assessment.parsers.base import ParseError, ParseResult, Source
 from assessment.parsers.pipeline_signals import PipelineSummary, command_lines, tokens
 from assessment.parsers.text import decode_head
@@ -176,6 +176,20 @@ def _longest_needs_chain(jobs: dict[str, dict]) -> int:
     return max((visit(job_id, frozenset()) for job_id in jobs), default=0)
 
 
+# Azure Pipelines
+
+
+def recognises_azure_pipelines(head: bytes) -> bool:
+    """Azure's top-level keys with `- stage:`, `- job:` or step items; see `azure_pipelines.recognises`."""
+    return azure_pipelines.recognises(head)
+
+
+def parse_azure_pipelines(source: Source) -> ParseResult:
+    """Facts from an Azure Pipelines file; ParseError when it is not one."""
+    summary = azure_pipelines.read(source)
+    return ParseResult(kind="azure_pipelines", facts=summary.facts(), summary=summary.summary())
+
+
 # Jenkins
 
 
@@ -193,7 +207,9 @@ def parse_jenkinsfile(source: Source) -> ParseResult:
     return ParseResult(kind="jenkinsfile", facts=summary.facts(), summary=summary.summary())
 
 
+# Azure comes before GitLab: both may have `stages:` at the top, and only Azure lists `- stage:` items.
 KINDS = (
+    ("azure_pipelines", recognises_azure_pipelines, parse_azure_pipelines),
     ("github_actions", recognises_github_actions, parse_github_actions),
     ("gitlab_ci", recognises_gitlab_ci, parse_gitlab_ci),
     ("jenkinsfile", recognises_jenkinsfile, parse_jenkinsfile),

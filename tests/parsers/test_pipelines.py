@@ -302,7 +302,6 @@ def test_gitlab_recogniser(data):
 @pytest.mark.parametrize(
     "data",
     [
-        b"trigger: [main]\npool:\n  vmImage: ubuntu-latest\nstages:\n  - stage: Build\n",  # Azure Pipelines
         b"language: python\nscript: pytest\n",  # Travis CI
         b"version: 2.1\njobs:\n  build:\n    docker: [{image: x}]\n    steps: [checkout]\n",  # CircleCI
         b"services:\n  web:\n    build: .\n",  # docker compose
@@ -312,6 +311,12 @@ def test_gitlab_recogniser(data):
 )
 def test_other_ci_systems_are_not_gitlab_or_github(data):
     assert recognised(data) == []
+
+
+def test_azure_pipelines_with_stages_is_azure_not_gitlab():
+    data = b"trigger: [main]\npool:\n  vmImage: ubuntu-latest\nstages:\n  - stage: Build\n"
+
+    assert recognised(data) == ["azure_pipelines"]
 
 
 # Hostile YAML through the pipeline parsers
