@@ -1,7 +1,8 @@
 """Real files from public projects: the parser's facts must match what an assessor reads in each file.
 
 Each folder's SOURCES.yaml names every file's repository, commit, path and licence and the facts written down
-by reading it. Adding a file without an entry (or an entry without its file) fails here.
+by reading it, or for a file that must not be read as it stands (a Helm template), the reason it is refused.
+Adding a file without an entry (or an entry without its file) fails here.
 """
 
 import io
@@ -9,7 +10,7 @@ import io
 import pytest
 import yaml
 
-from assessment.parsers import read_evidence
+from assessment.parsers import ParseError, read_evidence
 
 from .conftest import SAMPLES
 
@@ -29,11 +30,16 @@ def test_every_file_has_a_source_and_every_source_a_file(folder):
 
     assert files == set(manifest(folder))
     for entry in manifest(folder).values():
-        assert {"repository", "commit", "path", "licence", "expected"} <= set(entry)
+        assert {"repository", "commit", "path", "licence"} <= set(entry)
+        assert len(set(entry) & {"expected", "refused"}) == 1
         assert len(entry["commit"]) == 40
 
 
-@pytest.mark.parametrize(("folder", "name", "entry"), CASES, ids=[f"{case[0]}/{case[1]}" for case in CASES])
+READ = [case for case in CASES if "expected" in case[2]]
+REFUSED = [case for case in CASES if "refused" in case[2]]
+
+
+@pytest.mark.parametrize(("folder", "name", "entry"), READ, ids=[f"{case[0]}/{case[1]}" for case in READ])
 def test_facts_match_what_the_file_says(folder, name, entry):
     result = read_evidence(io.BytesIO((SAMPLES / folder / name).read_bytes()), name=name)
     expected = dict(entry["expected"])
@@ -42,7 +48,15 @@ def test_facts_match_what_the_file_says(folder, name, entry):
     assert {fact: result.facts.get(fact) for fact in expected} == expected
 
 
+@pytest.mark.parametrize(("folder", "name", "entry"), REFUSED, ids=[f"{case[0]}/{case[1]}" for case in REFUSED])
+def test_files_that_cannot_be_read_as_they_stand_are_refused_with_the_reason(folder, name, entry):
+    with pytest.raises(ParseError) as error:
+        read_evidence(io.BytesIO((SAMPLES / folder / name).read_bytes()), name=name)
+
+    assert entry["refused"] in error.value.reason
+
+
 def test_the_corpus_spans_many_projects():
     projects = {entry["repository"] for _folder, _name, entry in CASES}
 
-    assert len(projects) >= 12
+    assert len(projects) >= 16
