@@ -1,6 +1,7 @@
 """Compose files, Helm charts (Chart.yaml, values.yaml; templates refused) and Ansible playbooks: recognised by
 content whatever their name, facts as written, hostile YAML refused with a reason."""
 
+import contextlib
 import io
 
 import pytest
@@ -8,7 +9,8 @@ import pytest
 from assessment.parsers import ansible, compose, helm, infrastructure, pipelines, read_evidence
 from assessment.parsers.base import ParseError
 
-from .fuzz import evidence
+from .conftest import SAMPLES
+from .fuzz import evidence, mutations
 
 COMPOSE = b"""
 x-common: &common
@@ -226,3 +228,25 @@ def test_go_template_text_in_a_configmap_is_still_a_manifest():
     )
 
     assert read_evidence(io.BytesIO(data), name="cm.yaml").kind == "kubernetes"
+
+
+CORPUS = SAMPLES / "infrastructure"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "docker-zulip.compose.yaml",
+        "docker-zulip-helm-Chart.yaml",
+        "prometheus-pushgateway-helm-values.yaml",
+        "mac-dev-playbook-main.yml",
+        "../pipelines/terminal-ci.azure-pipelines.yml",
+    ],
+)
+def test_mutated_real_files_give_facts_or_a_parse_error(name):
+    readers = (*pipelines.KINDS, *infrastructure.KINDS)
+    for mutated in mutations((CORPUS / name).read_bytes(), count=50, seed=len(name)):
+        for _kind, recognises, parse in readers:
+            recognises(mutated[:65536])
+            with contextlib.suppress(ParseError):  # any other exception fails the test
+                parse(evidence(mutated))
