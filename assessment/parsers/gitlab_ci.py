@@ -1,6 +1,9 @@
 """GitLab CI configuration read as data: jobs after `extends`, `!reference` tags resolved within the file,
 rules and `only:` for triggers. Included files are not fetched; their names still count
-(`Jobs/SAST.gitlab-ci.yml` shows a security scan). Pure.
+(`Jobs/SAST.gitlab-ci.yml` shows a security scan), and so do the names of templates a job `extends` from them
+(`.publish_nightly` publishes). What could not be read is said, not guessed: `pipeline.unresolved_includes`
+lists the includes and `pipeline.unresolved_templates` the `extends` targets defined outside the file, so a
+missing deploy job may still be in them. A `pages` job publishes a site, which is a deployment. Pure.
 """
 
 import re
@@ -30,6 +33,7 @@ _PIPELINE_SOURCE = re.compile(r"""CI_PIPELINE_SOURCE\s*==\s*["']([a-z_]{1,40})["
 _ONLY_SOURCES = {"merge_requests": "merge_request_event", "schedules": "schedule", "web": "web", "pushes": "push"}
 _MAX_NESTING = 10  # GitLab's limit for nested !reference tags and nested script lists
 _MAX_TEMPLATES = 50
+_MAX_LISTED = 1000  # characters of an unresolved list kept as a fact
 
 
 def _is_mapping_of_strings(value: Any) -> bool:
@@ -78,6 +82,7 @@ class _GitLabReader:
         self.deadline = source.deadline
         self.summary = PipelineSummary(tool="gitlab")
         self.sources: set[str] = set()  # pipeline sources that job rules mention
+        self.missing_templates: set[str] = set()  # `extends` targets not defined in this file
         jobs = {
             name: job
             for name, job in config.items()
@@ -99,10 +104,15 @@ class _GitLabReader:
         self.summary.stage_count = len(declared) or len(stages_used)
         self.summary.job_count = len(jobs)
         self._read_triggers()
+        self.summary.extra = {
+            "pipeline.unresolved_includes": _listed(self.includes),
+            "pipeline.unresolved_templates": _listed(sorted(self.missing_templates)),
+        }
 
     def _read_includes(self) -> None:
-        self.includes = [item for item in self._flatten(_include_values(self.config)) if isinstance(item, str)]
-        self.summary.add_job(names=self.includes, commands=self.includes)
+        values = [item for item in self._flatten(_include_values(self.config)) if isinstance(item, str)]
+        self.summary.add_job(names=values, commands=values)
+        self.includes = _include_names(self.config.get("include"))
         if any("auto-devops" in tokens(item) for item in self.includes):
             self.summary.categories |= {"build", "test", "lint", "security_scan", "deploy"}
 
@@ -122,6 +132,8 @@ class _GitLabReader:
             for parent in [parents] if isinstance(parents, str) else parents if isinstance(parents, list) else []:
                 if isinstance(parent, str) and isinstance(self.config.get(parent), dict):
                     visit(parent, self.config[parent], depth + 1)
+                elif isinstance(parent, str):
+                    self.missing_templates.add(parent[:200])
             order.append(node)
 
         visit(name, job, 0)
@@ -129,7 +141,9 @@ class _GitLabReader:
 
     def _read_job(self, name: str, chain: list[dict]) -> None:
         job_chain = chain[1:]  # without `default:`
-        names = [name, str(_last(chain, "stage") or "test")]
+        # GitLab's default stage is `test`, but a template from outside the file may set another one.
+        external = any(parent not in self.config for node in job_chain for parent in self._flatten(node.get("extends")))
+        names = [name, str(_last(chain, "stage") or ("" if external else "test"))]
         names += [str(parent) for node in job_chain for parent in self._flatten(node.get("extends"))]
         commands = []
         for key in ("before_script", "script", "after_script"):
@@ -142,6 +156,8 @@ class _GitLabReader:
         trigger = list(trigger.values()) if isinstance(trigger, dict) else trigger
         names += [item for item in self._flatten(trigger) if isinstance(item, str)]
         self.summary.add_job(names=names, commands=commands)
+        if name == "pages" or _last(job_chain, "pages"):  # GitLab Pages: the job publishes a site
+            self.summary.categories.add("deploy")
         self._read_environment(job_chain)
         artifacts = _last(chain, "artifacts")
         if artifacts:
@@ -237,6 +253,28 @@ def _include_values(config: dict) -> Any:
         for value in (entry.values() if isinstance(entry, dict) else [entry])
         if isinstance(value, str | list)
     ]
+
+
+def _include_names(include: Any) -> list[str]:
+    """One readable name per `include:` entry: `project:file`, or the local path, remote URL, template or
+    component it names."""
+    names = []
+    for entry in include if isinstance(include, list) else [include]:
+        if isinstance(entry, str):
+            names.append(entry)
+        elif isinstance(entry, dict):
+            files = entry.get("file")
+            files = files if isinstance(files, list) else [files]
+            if isinstance(entry.get("project"), str):
+                names += [f"{entry['project']}:{file}" for file in files if isinstance(file, str)]
+            names += [
+                entry[key] for key in ("local", "remote", "template", "component") if isinstance(entry.get(key), str)
+            ]
+    return names
+
+
+def _listed(names: list[str]) -> str:
+    return ", ".join(dict.fromkeys(name[:200] for name in names))[:_MAX_LISTED]
 
 
 def _last(chain: list[dict], key: str) -> Any:

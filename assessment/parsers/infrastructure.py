@@ -1,8 +1,10 @@
-"""Infrastructure and container definitions: Dockerfiles, Kubernetes manifests and Terraform. Pure.
+"""Infrastructure and container definitions: Dockerfiles, Kubernetes manifests and Terraform here; Compose
+files, Helm charts and Ansible playbooks in modules of their own, registered in `KINDS`. Pure.
 
-Facts: `iac.present`/`iac.kind` (Terraform, Kubernetes), `container.present` (a Dockerfile, or Kubernetes
-workloads with containers), `dockerfile.stages`, `dockerfile.runs_as_root` (the final stage has no USER, or
-USER root/0), `dockerfile.has_healthcheck`, `dockerfile.base_image`, `k8s.objects`, `k8s.kinds`
+Facts: `iac.present` (true for every kind read here: environment configuration described as code) and
+`iac.kind` (terraform, kubernetes, dockerfile, compose, helm or ansible), `container.present` (a Dockerfile,
+or Kubernetes workloads with containers), `dockerfile.stages`, `dockerfile.runs_as_root` (the final stage has no USER,
+or USER root/0), `dockerfile.has_healthcheck`, `dockerfile.base_image`, `k8s.objects`, `k8s.kinds`
 (comma-separated), `k8s.workloads`, `k8s.containers`, `k8s.has_probes` (every long-running container has a
 liveness, readiness or startup probe; Jobs and CronJobs are not asked for one), `k8s.has_resource_limits`
 (every container sets resources.limits), `terraform.resources`, `terraform.modules` and
@@ -12,6 +14,7 @@ liveness, readiness or startup probe; Jobs and CronJobs are not asked for one), 
 import re
 from typing import Any
 
+from assessment.parsers import ansible, compose, helm
 from assessment.parsers.base import Fact, ParseError, ParseResult, Source
 from assessment.parsers.hcl import TERRAFORM_BLOCKS, read_blocks
 from assessment.parsers.text import decode_head, decode_text, read_bounded
@@ -52,6 +55,12 @@ _BATCH_KINDS = frozenset({"Job", "CronJob"})
 _PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 _TERRAFORM_LINE = re.compile(r"^([A-Za-z_][\w-]*+)(?:[ \t]++\"[^\"\n]*+\")*+[ \t]*+\{", re.MULTILINE)
 _TERRAFORM_ONLY = frozenset({"resource", "data", "provider", "module", "terraform"})
+# Helm's own template objects and functions. Plain Go template actions (`{{ range .Alerts }}`, `{{ $labels.x }}`)
+# also appear in real manifests, in ConfigMaps holding Alertmanager or Prometheus templates, so they do not count.
+_HELM_ACTION = re.compile(
+    r"\{\{-?[ \t]*+(?:\.Values\b|\.Release\b|\.Chart\b|\.Capabilities\b|\.Files\b|include[ \t]|template[ \t]"
+    r"|toYaml\b|tpl[ \t])"
+)
 
 
 # Dockerfile
@@ -131,6 +140,8 @@ def parse_dockerfile(source: Source) -> ParseResult:
     final = stages[-1]
     user = final["user"].split(":")[0]
     facts: dict[str, Fact] = {
+        "iac.present": True,  # the standard's own example of environment configuration as code
+        "iac.kind": "dockerfile",
         "container.present": True,
         "dockerfile.stages": len(stages),
         "dockerfile.runs_as_root": user in _ROOT_USERS,
@@ -170,13 +181,24 @@ def recognises_kubernetes(head: bytes) -> bool:
     text = decode_head(head)
     if text is None:
         return False
+    if _HELM_ACTION.search(text):  # claimed so that it is refused with the advice to render it
+        return "apiVersion:" in text or "kind:" in text
     if text.lstrip().startswith("{"):
         return '"apiVersion"' in text and '"kind"' in text
     return any({"apiVersion", "kind"} <= set(document) for document in outline(text))
 
 
 def parse_kubernetes(source: Source) -> ParseResult:
-    """Facts from Kubernetes manifests (one or many YAML documents, `kind: List` expanded)."""
+    """Facts from Kubernetes manifests (one or many YAML documents, `kind: List` expanded); a Helm template is
+    refused, since what it deploys is only known once the chart is rendered."""
+    helm_action = _HELM_ACTION.search(decode_head(source.head) or "")
+    if helm_action:
+        line = source.head[: helm_action.start()].count(b"\n") + 1
+        raise ParseError(
+            f"This is a Helm template, not a manifest (line {line}: {helm_action.group()[:40]}…): render the chart "
+            "first (helm template <chart> > manifests.yaml) and upload the rendered manifests, or upload the "
+            "chart's Chart.yaml and values.yaml."
+        )
     try:
         documents = load_yaml_documents(source, what="Kubernetes manifest")
     except ParseError as error:
@@ -270,8 +292,13 @@ def parse_terraform(source: Source) -> ParseResult:
     return ParseResult(kind="terraform", facts=facts, summary=summary)
 
 
+# A chart's values.yaml is recognised last: it is the least distinctive YAML.
 KINDS = (
     ("kubernetes", recognises_kubernetes, parse_kubernetes),
+    ("helm_chart", helm.recognises_chart, helm.parse_chart),
+    ("compose", compose.recognises, compose.parse),
+    ("ansible", ansible.recognises, ansible.parse),
     ("terraform", recognises_terraform, parse_terraform),
     ("dockerfile", recognises_dockerfile, parse_dockerfile),
+    ("helm_values", helm.recognises_values, helm.parse_values),
 )

@@ -19,28 +19,45 @@ MAX_ENVIRONMENT_NAME = 100
 
 _WHOLE = re.compile(r"[^a-z0-9_.\-]+")
 _PARTS = re.compile(r"[-_.]+")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_LOCAL_INSTALL = re.compile(r"publishToMavenLocal", re.IGNORECASE)
+_LINT_STEMS = ("spotbugs", "checkstyle", "spotless", "golangci", "ktlint", "detekt", "scalafmt", "scalastyle")
 
 
 def _sig(*alternatives: str) -> tuple[frozenset[str], ...]:
     return tuple(frozenset(words.split()) for words in alternatives)
 
 
+# Publishing a release, package, image or site is a deployment (to a registry, a channel or a web host);
+# publishing test results or build logs is not, so "publish" needs a word that says what is published.
+_PUBLISH = _sig(
+    "publish publishes publishing",
+    "release releases package packages registry nightly nightlies pages docs site snapshot snapshots incrementals "
+    "image images flatpak",
+)
+
+
 _NAME_SIGNATURES = {
-    "build": [_sig("build builds building compile assemble package packaging")],
+    "build": [_sig("build builds building compile assemble package packaging flatpak")],
     "test": [_sig("test tests testing unittest unittests e2e pytest junit rspec smoke")],
-    "lint": [_sig("lint linter linters linting checkstyle sonar sonarqube sonarcloud codequality quality")],
+    "lint": [
+        _sig(
+            "lint linter linters linting checkstyle sonar sonarqube sonarcloud codequality quality cppcheck shellcheck"
+        ),
+        _sig("style format formatting static", "check checks checker scan analysis analyse analyze"),
+    ],
     "security_scan": [
         _sig("security sast dast vulnerability vulnerabilities vuln cve trivy snyk codeql semgrep bandit gitleaks"),
         _sig("dependency container secret", "scanning scan detection"),
     ],
-    "deploy": [_sig("deploy deploys deployment deploying rollout")],
+    "deploy": [_sig("deploy deploys deployment deploying rollout"), _PUBLISH],
     "db_migration": [_sig("migrate migration migrations flyway liquibase alembic")],
 }
 
 _COMMAND_SIGNATURES = {
     "build": [
         _sig("docker podman nerdctl buildah", "build buildx bud"),
-        _sig("kaniko build-push-action goreleaser jib bootjar shadowjar msbuild"),
+        _sig("kaniko build-push-action goreleaser jib bootjar shadowjar msbuild flatpak-builder"),
         _sig("mvn mvnw", "package install compile verify"),
         _sig("gradle gradlew", "build assemble jar bootjar"),
         _sig("npm yarn pnpm bun go cargo dotnet bazel poetry uv hatch pdm ng sbt python python3 make", "build"),
@@ -54,7 +71,8 @@ _COMMAND_SIGNATURES = {
             "unittest behave newman gotestsum junitxml test-reporter action-junit-report surefire failsafe"
         ),
         _sig("mvn mvnw", "test verify"),
-        _sig("gradle gradlew", "test check integrationtest"),
+        _sig("gradle gradlew gradlewall", "test check integrationtest unittest"),
+        _sig("meson ninja", "test"),
         _sig(
             "npm yarn pnpm bun deno go cargo dotnet mix swift flutter dart sbt lein bazel make rake manage.py",
             "test tests spec",
@@ -66,15 +84,20 @@ _COMMAND_SIGNATURES = {
             "ruff flake8 pylint eslint tslint stylelint prettier black isort mypy pyright checkstyle pmd spotbugs "
             "golangci-lint golint staticcheck revive shellcheck hadolint yamllint markdownlint tflint ktlint detekt "
             "rubocop phpcs phpstan psalm clippy rustfmt gofmt sonar-scanner sonar sonarqube sonarcloud super-linter "
-            "pre-commit lint linter cppcheck clang-tidy swiftlint spotless"
+            "pre-commit lint linter cppcheck clang-tidy swiftlint spotless scalafmt scalastyle"
         ),
         _sig("go", "vet"),
         _sig("cargo", "fmt"),
+        _sig("apache-rat rat", "check"),
+        _sig(
+            "spotbugsmain spotbugstest pmdmain pmdtest checkstylemain checkstyletest spotlesscheck detekt ktlintcheck"
+        ),
     ],
     "security_scan": [
         _sig(
             "bandit semgrep trivy snyk codeql dependency-check gitleaks grype trufflehog checkov tfsec kics gosec "
-            "brakeman govulncheck pip-audit osv-scanner detect-secrets horusec zap-baseline zap-full-scan zaproxy "
+            "brakeman govulncheck coverity cov-build pip-audit osv-scanner detect-secrets horusec zap-baseline "
+            "zap-full-scan zaproxy "
             "dependency-review-action scorecard-action anchore dockle nancy audit-ci retire owasp nuclei sast dast "
             "secret-detection dependency-scanning container-scanning"
         ),
@@ -93,6 +116,13 @@ _COMMAND_SIGNATURES = {
         _sig("webapps-deploy deploy-cloudrun kubernetes-deploy kubernetesdeploy ssh-deploy"),
         _sig("serverless sls vercel netlify firebase fly flyctl wrangler eb cdk sam gcloud az cap", "deploy"),
         _sig("cf", "push"),
+        _sig("mvn mvnw", "deploy"),
+        _sig("gradle gradlew gradlewall", "publish uploadarchives publishtomavencentral publishplugins"),
+        _sig("npm yarn pnpm cargo poetry flit hatch", "publish"),
+        _sig("twine", "upload"),
+        _sig("gem", "push"),
+        _PUBLISH,
+        _sig("azurewebapp azurermwebappdeployment azurefunctionapp kubernetesmanifest helmdeploy azurecontainerapps"),
         _sig("aws", "update-service create-deployment update-function-code deploy"),
         _sig("az", "webapp"),
     ],
@@ -106,9 +136,22 @@ _COMMAND_SIGNATURES = {
 
 
 def tokens(text: str) -> set[str]:
-    """Lower-case words of a name or command: whole pieces, their dotted parts and their hyphenated parts."""
+    """Lower-case words of a name or command: whole pieces, their dotted and hyphenated parts, and the parts of
+    camelCase words (`spotlessScalaCheck` -> spotless, scala, check), as Gradle tasks and CI tasks are named."""
+    text = text[:MAX_LINE]
+    # Gradle's publishToMavenLocal installs into the local repository: its parts must not read as "publish".
+    camel = _CAMEL.sub("-", _LOCAL_INSTALL.sub(" ", text))
+    return _pieces(text.lower()) | _pieces(camel.lower()) | _stems(text.lower())
+
+
+def _stems(text: str) -> set[str]:
+    """Lint tools named inside a longer word (`-PxmlSpotBugsReport`, `spotlessScalaCheck`) count as the tool."""
+    return {stem for stem in _LINT_STEMS if stem in text}
+
+
+def _pieces(text: str) -> set[str]:
     found: set[str] = set()
-    for whole in _WHOLE.split(text[:MAX_LINE].lower()):
+    for whole in _WHOLE.split(text):
         if whole:
             found.add(whole)
             found.update(whole.split("."))
@@ -158,6 +201,7 @@ class PipelineSummary:
     caching: bool = False
     artifacts: bool = False
     triggers: dict[str, bool] = field(default_factory=dict)
+    extra: dict[str, Fact] = field(default_factory=dict)  # facts only some tools give, e.g. pipeline.syntax
 
     def add_job(self, *, names: Iterable[str], commands: Iterable[str]) -> None:
         """Adds what one job's names and command lines show."""
@@ -187,7 +231,7 @@ class PipelineSummary:
             "pipeline.artifacts": self.artifacts,
             "pipeline.tool": self.tool,
         }
-        return facts
+        return facts | self.extra
 
     def summary(self) -> str:
         shown = [category.replace("_", " ") for category in CATEGORIES if category in self.categories]

@@ -1,4 +1,4 @@
-"""CI/CD pipeline definitions: GitLab CI YAML, GitHub Actions workflows and declarative Jenkinsfiles. Pure.
+"""CI/CD pipeline definitions: GitLab CI YAML, GitHub Actions workflows, Azure Pipelines and Jenkinsfiles. Pure.
 
 Facts (assessment/catalogs/FORMAT.md): `pipeline.has_*` for build, test, lint, security scan, deploy and
 database migration, judged from job, stage and step names, commands, actions, images and report kinds;
@@ -11,7 +11,7 @@ also listed in `pipeline.environment_names`), `pipeline.manual_gates`, `pipeline
 import re
 from typing import Any
 
-from assessment.parsers import gitlab_ci, jenkinsfile
+from assessment.parsers import azure_pipelines, gitlab_ci, jenkinsfile
 from assessment.parsers.base import ParseError, ParseResult, Source
 from assessment.parsers.pipeline_signals import PipelineSummary, command_lines, tokens
 from assessment.parsers.text import decode_head
@@ -119,10 +119,43 @@ def _read_github_job(summary: PipelineSummary, job_id: str, job: dict) -> None:
         summary.caching |= "cache" in words or ("setup" in words and bool(arguments.get("cache")))
         summary.artifacts |= bool(words & {"upload-artifact", "upload-pages-artifact"})
         gated |= "approval" in words
-    summary.add_job(names=names, commands=commands)
+    summary.add_job(names=names, commands=commands + _matrix_lines(job, commands))
     summary.manual_gates += gated
     environment = job.get("environment")
     summary.add_environment(environment.get("name") if isinstance(environment, dict) else environment)
+
+
+_MATRIX_REFERENCE = re.compile(r"\$\{\{\s*matrix\.([\w-]{1,64})\s*\}\}")
+_MAX_MATRIX_VALUES = 50
+
+
+def _matrix_values(job: dict) -> dict[str, list[str]]:
+    """Each matrix key's string values, from its axes and its `include` entries."""
+    strategy = job.get("strategy")
+    matrix = strategy.get("matrix") if isinstance(strategy, dict) else None
+    values: dict[str, list[str]] = {}
+    if not isinstance(matrix, dict):
+        return values
+    entries = [matrix] + [entry for entry in matrix.get("include") or [] if isinstance(entry, dict)]
+    for entry in entries:
+        for key, value in entry.items():
+            listed = value if isinstance(value, list) and entry is matrix else [value]
+            values.setdefault(str(key), []).extend(item for item in listed if isinstance(item, str | int | float))
+    return {key: [str(item) for item in items[:_MAX_MATRIX_VALUES]] for key, items in values.items()}
+
+
+def _matrix_lines(job: dict, commands: list[str]) -> list[str]:
+    """Commands that use `${{ matrix.goal }}` read once per value of `goal`, so a matrix entry that runs
+    `checkstyle:check` or `golangci-lint` counts like a job of its own."""
+    values = _matrix_values(job)
+    lines = []
+    for command in commands:
+        for key in set(_MATRIX_REFERENCE.findall(command)) & set(values):
+            lines += [
+                _MATRIX_REFERENCE.sub(lambda found, v=value, k=key: v if found.group(1) == k else "", command)
+                for value in values[key]
+            ]
+    return lines[:1000]
 
 
 def _longest_needs_chain(jobs: dict[str, dict]) -> int:
@@ -143,22 +176,40 @@ def _longest_needs_chain(jobs: dict[str, dict]) -> int:
     return max((visit(job_id, frozenset()) for job_id in jobs), default=0)
 
 
+# Azure Pipelines
+
+
+def recognises_azure_pipelines(head: bytes) -> bool:
+    """Azure's top-level keys with `- stage:`, `- job:` or step items; see `azure_pipelines.recognises`."""
+    return azure_pipelines.recognises(head)
+
+
+def parse_azure_pipelines(source: Source) -> ParseResult:
+    """Facts from an Azure Pipelines file; ParseError when it is not one."""
+    summary = azure_pipelines.read(source)
+    return ParseResult(kind="azure_pipelines", facts=summary.facts(), summary=summary.summary())
+
+
 # Jenkins
 
 
 def recognises_jenkinsfile(head: bytes) -> bool:
-    """Groovy text with a declarative `pipeline {` block holding `stages {` or `agent`."""
+    """Groovy text with a declarative `pipeline {` block holding `stages {` or `agent`, or a scripted one:
+    `stage` calls with Jenkins steps such as `node {`, `parallel` or `sh '...'`."""
     text = decode_head(head)
-    return text is not None and jenkinsfile.looks_declarative(text)
+    return text is not None and (jenkinsfile.looks_declarative(text) or jenkinsfile.looks_scripted(text))
 
 
 def parse_jenkinsfile(source: Source) -> ParseResult:
-    """Facts from a declarative Jenkinsfile, read as tokens (never evaluated); ParseError when it is not one."""
+    """Facts from a declarative or scripted Jenkinsfile, read as tokens (never evaluated); ParseError when it
+    is not one."""
     summary = jenkinsfile.read(source)
     return ParseResult(kind="jenkinsfile", facts=summary.facts(), summary=summary.summary())
 
 
+# Azure comes before GitLab: both may have `stages:` at the top, and only Azure lists `- stage:` items.
 KINDS = (
+    ("azure_pipelines", recognises_azure_pipelines, parse_azure_pipelines),
     ("github_actions", recognises_github_actions, parse_github_actions),
     ("gitlab_ci", recognises_gitlab_ci, parse_gitlab_ci),
     ("jenkinsfile", recognises_jenkinsfile, parse_jenkinsfile),

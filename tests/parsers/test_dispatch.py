@@ -36,7 +36,7 @@ def read(data: bytes, **limits):
 
 
 def test_every_sample_has_an_expectation():
-    """Files at the top level; corpora in sub-folders (reports/) carry their own manifest and test."""
+    """Files at the top level; the corpora in sub-folders carry their own manifests and tests."""
     assert {path.name for path in SAMPLES.iterdir() if path.is_file() and path.name != "README.md"} == set(EXPECTED)
 
 

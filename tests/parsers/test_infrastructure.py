@@ -50,6 +50,8 @@ def test_multi_stage_dockerfile_sample():
     result = infrastructure.parse_dockerfile(evidence((SAMPLES / "Dockerfile").read_bytes()))
 
     assert result.facts == {
+        "iac.present": True,  # "类似 Dockerfile": the standard's own example of infrastructure as code
+        "iac.kind": "dockerfile",
         "container.present": True,
         "dockerfile.stages": 2,  # the FROM inside the RUN heredoc is not an instruction
         "dockerfile.runs_as_root": False,
@@ -196,7 +198,9 @@ def test_json_manifest_is_recognised_and_read():
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        (b"apiVersion: v1\nkind: Service\nspec: {{ .Values.spec }}\n", "Helm templates must be rendered first"),
+        (b"apiVersion: v1\nkind: Service\nspec: {{ .Values.spec }}\n", "render the chart first"),
+        # valid YAML, yet still a template: the quoted actions are only known once rendered
+        (b'apiVersion: v1\nkind: Pod\nspec:\n  image: "{{ .Values.image }}"\n', "Helm template, not a manifest"),
         (b"name: x\nvalue: 1\n", "no document has both apiVersion and kind"),
         (b"apiVersion: v1\nkind: Pod\nspec: !!python/object/apply:os.system [id]\n", "tag !!python/object/apply"),
         (b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: [unclosed\n", "YAML syntax error at line 5"),

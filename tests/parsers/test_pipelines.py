@@ -76,6 +76,9 @@ def test_gitlab_sample_with_anchors_references_templates_and_rules():
         "pipeline.caching": True,
         "pipeline.artifacts": True,
         "pipeline.tool": "gitlab",
+        # Never fetched, so said: a deploy job could also hide in them.
+        "pipeline.unresolved_includes": "Jobs/SAST.gitlab-ci.yml, Jobs/Secret-Detection.gitlab-ci.yml, /ci/notify.yml",
+        "pipeline.unresolved_templates": "",
     }
     assert result.summary.startswith("gitlab: 6 jobs in 3 stages; build, test, lint, security scan, deploy")
 
@@ -126,6 +129,7 @@ def test_jenkins_sample_with_parallel_stages_input_gate_and_triggers():
         "pipeline.triggers.push": True,  # pollSCM
         "pipeline.triggers.schedule": True,  # cron
         "pipeline.triggers.manual": True,  # input
+        "pipeline.triggers.upstream": False,
         "pipeline.stage_count": 7,
         "pipeline.job_count": 6,  # "Checks" only groups parallel stages
         "pipeline.environments": 2,
@@ -134,6 +138,8 @@ def test_jenkins_sample_with_parallel_stages_input_gate_and_triggers():
         "pipeline.caching": True,  # ~/.m2 mounted into the agent
         "pipeline.artifacts": True,
         "pipeline.tool": "jenkins",
+        "pipeline.syntax": "declarative",
+        "pipeline.generated_stages": 0,
     }
 
 
@@ -296,7 +302,6 @@ def test_gitlab_recogniser(data):
 @pytest.mark.parametrize(
     "data",
     [
-        b"trigger: [main]\npool:\n  vmImage: ubuntu-latest\nstages:\n  - stage: Build\n",  # Azure Pipelines
         b"language: python\nscript: pytest\n",  # Travis CI
         b"version: 2.1\njobs:\n  build:\n    docker: [{image: x}]\n    steps: [checkout]\n",  # CircleCI
         b"services:\n  web:\n    build: .\n",  # docker compose
@@ -306,6 +311,12 @@ def test_gitlab_recogniser(data):
 )
 def test_other_ci_systems_are_not_gitlab_or_github(data):
     assert recognised(data) == []
+
+
+def test_azure_pipelines_with_stages_is_azure_not_gitlab():
+    data = b"trigger: [main]\npool:\n  vmImage: ubuntu-latest\nstages:\n  - stage: Build\n"
+
+    assert recognised(data) == ["azure_pipelines"]
 
 
 # Hostile YAML through the pipeline parsers
@@ -397,10 +408,43 @@ def test_pipeline_inside_a_shared_library_step_is_read():
     assert facts["pipeline.stage_count"] == 1
 
 
-def test_scripted_pipeline_is_refused():
-    reason = refusal(pipelines.parse_jenkinsfile, b"node {\n  stage('Build') {\n    sh 'make'\n  }\n}\n")
+def test_scripted_pipeline_is_read():
+    facts = facts_of(pipelines.parse_jenkinsfile, "node {\n  stage('Build') {\n    sh 'make test'\n  }\n}\n")
 
-    assert "Not a declarative Jenkinsfile" in reason
+    assert facts["pipeline.syntax"] == "scripted"
+    assert facts["pipeline.stage_count"] == 1
+    assert facts["pipeline.has_test"] is True
+
+
+def test_scripted_stages_built_in_a_loop_are_counted_as_generated():
+    text = """properties([pipelineTriggers([cron('H 2 * * *'), upstream(upstreamProjects: 'core')])])
+stage 'Checkout'
+checkout scm
+def branches = [:]
+for (os in ['linux', 'windows']) {
+  branches[os] = {
+    node(os) {
+      stage("Test on ${os}") { withMaven { sh 'mvn -B verify' }; junit '**/TEST-*.xml' }
+      stage(os + ' lint') { sh 'mvn checkstyle:check spotbugs:check apache-rat:check' }
+    }
+  }
+}
+parallel branches
+stage('Release') { input 'Deploy?'; sh 'mvn deploy' }
+"""
+    facts = facts_of(pipelines.parse_jenkinsfile, text)
+
+    assert facts["pipeline.stage_count"] == 4
+    assert facts["pipeline.generated_stages"] == 2
+    assert facts["pipeline.has_test"] is facts["pipeline.has_lint"] is facts["pipeline.has_deploy"] is True
+    assert facts["pipeline.triggers.schedule"] is facts["pipeline.triggers.upstream"] is True
+    assert facts["pipeline.manual_gates"] == 1
+
+
+def test_text_without_stages_is_refused():
+    reason = refusal(pipelines.parse_jenkinsfile, b"node {\n  sh 'make'\n}\n")
+
+    assert "Not a Jenkinsfile we can read" in reason
 
 
 @pytest.mark.parametrize(
@@ -428,6 +472,10 @@ def test_broken_jenkinsfiles(data, expected):
         b"pipeline { stages { sh '" + b"\\'" * 200_000,
         b"pipeline { stages { " + b"stage(" * 50_000,
         b"pipeline { stages { " + b"'a\n" * 100_000,
+        b"node {\n" + b"stage('x') {\n" * 250,  # scripted, nested too deeply
+        b"node { stage('x') {\n  sh '" + b"a" * 900_000,  # a huge unterminated string
+        b"stage 'a'\nnode {\n" + b"stage 'b'\n" * 100_000,  # many statement stages, never closed
+        b"properties([" * 100_000,
     ],
 )
 def test_adversarial_groovy_finishes_fast(data):
@@ -440,10 +488,11 @@ def test_adversarial_groovy_finishes_fast(data):
     assert time.monotonic() - started < 1
 
 
-def test_jenkins_recogniser_needs_a_declarative_pipeline():
+def test_jenkins_recogniser_needs_a_pipeline_or_stages_with_jenkins_steps():
     assert recognised(b"pipeline {\n  agent any\n}") == ["jenkinsfile"]
-    assert recognised(b"node { stage('x') { sh 'make' } }") == []
+    assert recognised(b"node { stage('x') { sh 'make' } }") == ["jenkinsfile"]
     assert recognised(b"# Notes\nOur pipeline is fast.\n") == []
+    assert recognised(b"plugins { id 'java' }\ntasks.register('stage') { doLast { println 'x' } }\n") == []
 
 
 @pytest.mark.parametrize("name", ["gitlab-ci.yml", "github-workflow.yml", "Jenkinsfile"])
