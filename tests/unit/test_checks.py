@@ -237,3 +237,10 @@ def test_a_trend_needs_two_reports():
     assert verdict.value == "inconclusive"
     assert "a trend needs an earlier report as well" in verdict.explanation_en
     assert "判断趋势还需要一份更早的报告" in verdict.explanation_zh
+
+
+def test_every_kind_a_parser_gives_has_a_name_in_both_languages():
+    from assessment.parsers import READERS
+    from assessment.scoring.phrases import KINDS
+
+    assert {kind for kind, _recognises, _parse in READERS} <= set(KINDS)
