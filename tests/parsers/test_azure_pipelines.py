@@ -187,9 +187,9 @@ def test_deeply_nested_template_expressions_finish_fast():
     for depth in range(40):
         nested += b"  " * (depth + 1) + b"- ${{ if true }}:\n"
     nested += b"  " * 41 + b"- stage: Deep\n"
-    started = time.monotonic()
+    started = time.process_time()
 
     facts = facts_of(nested)
 
     assert facts["pipeline.stage_count"] == 0  # beyond the 20 levels opened: not counted, not crashed
-    assert time.monotonic() - started < 2
+    assert time.process_time() - started < 2

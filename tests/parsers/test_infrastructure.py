@@ -120,11 +120,11 @@ def test_dockerfile_recogniser(data, is_dockerfile):
     [b"FROM a\nRUN " + b"x" * 900_000, b"FROM a\nRUN " + b"x \\\n" * 100_000, b"FROM a\n" + b"RUN <<EOF\n" * 50_000],
 )
 def test_adversarial_dockerfiles_finish_fast(data):
-    started = time.monotonic()
+    started = time.process_time()
 
     infrastructure.parse_dockerfile(evidence(data))
 
-    assert time.monotonic() - started < 1
+    assert time.process_time() - started < 1
 
 
 # Kubernetes
@@ -285,13 +285,13 @@ def test_terraform_recogniser(data, is_terraform):
     ],
 )
 def test_adversarial_hcl_finishes_fast(data):
-    started = time.monotonic()
+    started = time.process_time()
 
     with pytest.raises(ParseError):
         infrastructure.parse_terraform(evidence(data))
     infrastructure.recognises_terraform(data[:65536])
 
-    assert time.monotonic() - started < 1
+    assert time.process_time() - started < 1
 
 
 @pytest.mark.parametrize("name", ["Dockerfile", "k8s-deployment.yaml", "main.tf"])

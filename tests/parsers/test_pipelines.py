@@ -333,10 +333,10 @@ def test_python_tags_are_refused(parse):
 def test_alias_bomb_is_refused(parse):
     lines = ['a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]']
     lines += [f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 10) + "]" for i in range(8)]
-    started = time.monotonic()
+    started = time.process_time()
 
     assert "alias bomb" in refusal(parse, "\n".join(lines).encode())
-    assert time.monotonic() - started < 1
+    assert time.process_time() - started < 1
 
 
 def test_truncated_workflow_names_the_line():
@@ -479,13 +479,13 @@ def test_broken_jenkinsfiles(data, expected):
     ],
 )
 def test_adversarial_groovy_finishes_fast(data):
-    started = time.monotonic()
+    started = time.process_time()
 
     with pytest.raises(ParseError):
         pipelines.parse_jenkinsfile(evidence(data))
     pipelines.recognises_jenkinsfile(data[:65536])
 
-    assert time.monotonic() - started < 1
+    assert time.process_time() - started < 1
 
 
 def test_jenkins_recogniser_needs_a_pipeline_or_stages_with_jenkins_steps():
