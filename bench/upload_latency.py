@@ -22,7 +22,7 @@ def main(report: Path) -> int:
     from django.test.utils import setup_test_environment
 
     from assessment.models import Evidence
-    from assessment.parsers import read_evidence
+    from assessment.parsers.reading import read_evidence
     from assessment.services.catalog import load_catalog_file
     from assessment.services.evidence import add_evidence
     from bench.processes import database_url, worker_command

@@ -42,9 +42,7 @@ def request_report_file(*, assessment: Assessment, kind: str, reading: str, lang
     report_file.status, report_file.progress, report_file.reason = ReportStatus.PENDING, 0, ""
     report_file.requested_at = timezone.now()
     report_file.save(update_fields=["fingerprint", "status", "progress", "reason", "requested_at"])
-    from assessment.tasks import render_report  # tasks import services: import here to avoid a cycle
-
-    publish_after_commit(render_report, report_file.pk)
+    publish_after_commit("assessment.render_report", report_file.pk)
     return report_file
 
 

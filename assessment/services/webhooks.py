@@ -137,8 +137,6 @@ def raise_level_changed(*, assessment: Assessment, changes: list[dict], occurred
 
 def _create_deliveries(subscriptions: list[WebhookSubscription], *, event: str, payload: dict):
     """One delivery per subscription, each with its own id (in the payload too), sent after the commit."""
-    from assessment.tasks import deliver_webhook
-
     now = timezone.now()
     deliveries = []
     for subscription in subscriptions:
@@ -154,7 +152,7 @@ def _create_deliveries(subscriptions: list[WebhookSubscription], *, event: str, 
         )
     created = WebhookDelivery.objects.bulk_create(deliveries)
     for delivery in created:
-        publish_after_commit(deliver_webhook, delivery.pk)
+        publish_after_commit("assessment.deliver_webhook", delivery.pk)
     return created
 
 

@@ -16,7 +16,8 @@ from assessment.models import Answer
 from assessment.selectors import projects as project_selectors
 from assessment.selectors import questionnaire as selectors
 from assessment.selectors import review as review_selectors
-from assessment.services.assessments import save_answer, start_assessment, submit_assessment
+from assessment.services.assessments import save_answer, start_assessment
+from assessment.services.lifecycle import submit_assessment
 
 ALL_SUBDOMAINS = "all"  # the questionnaire's every sub-domain on one page (reviewing, printing)
 

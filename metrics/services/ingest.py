@@ -92,9 +92,7 @@ def store_events(*, project: Project, rows: list[EventRow]) -> IngestReport:
         if of_kind:
             _upsert(model, project, of_kind, report)
     if report.created or report.updated:
-        from metrics.tasks import relink_project  # here, not at the top: the tasks module imports the services
-
-        publish_after_commit(relink_project, project.pk)
+        publish_after_commit("metrics.relink_project", project.pk)
     return report
 
 
