@@ -9,7 +9,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from assessment.levels import MET, NOT_APPLICABLE, Level, blocking_levels, distribution, roll_up, subitem_level
 from assessment.models import (
     Answer,
     Assessment,
@@ -25,6 +24,7 @@ from assessment.models import (
     VerdictValue,
 )
 from assessment.models.catalog import is_chinese_active
+from assessment.scoring.levels import MET, NOT_APPLICABLE, Level, blocking_levels, distribution, roll_up, subitem_level
 from assessment.selectors.catalog import model_catalog
 
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from django.db.models import CharField, F, Value
 from django.urls import reverse
 
-from assessment.levels import Level, blocking_levels, roll_up, subitem_level
 from assessment.models import (
     Answer,
     Assessment,
@@ -22,6 +21,7 @@ from assessment.models import (
     Verdict,
     VerdictValue,
 )
+from assessment.scoring.levels import Level, blocking_levels, roll_up, subitem_level
 from assessment.selectors.catalog import model_catalog
 from assessment.selectors.levels import (
     AssessmentLevels,

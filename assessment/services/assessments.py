@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from assessment.exceptions import RuleViolation
 from assessment.models import (
     Answer,
     AnswerValue,
@@ -20,6 +19,7 @@ from assessment.selectors.catalog import current_model
 from assessment.selectors.levels import part_ids_in_scope
 from assessment.services import audit
 from assessment.services.answer_statement import save_in_one_statement
+from assessment.services.exceptions import RuleViolation
 from assessment.services.queueing import publish_after_commit
 
 DEFAULT_PARTS = ("cd",)

@@ -11,7 +11,6 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessment.exceptions import RuleViolation
 from assessment.models import Assessment, Evidence, EvidenceLink, EvidenceSource
 from assessment.services import audit, scoring
 from assessment.services.assessments import (
@@ -20,8 +19,9 @@ from assessment.services.assessments import (
     not_in_scope_message,
     reopen_decisions,
 )
+from assessment.services.exceptions import RuleViolation
 from assessment.services.queueing import publish_after_commit
-from assessment.uploads import safe_display_name, safe_text, sniff_media_type
+from assessment.services.uploads import safe_display_name, safe_text, sniff_media_type
 
 SNIFF_BYTES = 8192
 MAX_NOTE_LENGTH = 20_000

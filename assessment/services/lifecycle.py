@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessment.access import Action, can
-from assessment.exceptions import RuleViolation
 from assessment.models import Assessment, AssessmentState
 from assessment.selectors.lifecycle import ASSIGNABLE_STATES, MOVES, ROLE_NAMES, Move, may_take
 from assessment.selectors.review import review_counts
 from assessment.services import audit, notifications
 from assessment.services.assessments import missing_answers
+from assessment.services.exceptions import RuleViolation
 from assessment.services.publication import freeze_snapshot
 
 State = AssessmentState

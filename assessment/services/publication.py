@@ -10,11 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessment.exceptions import RuleViolation
 from assessment.models import Answer, Assessment, AssessmentState, Decision, Evidence, EvidenceLink
 from assessment.selectors.levels import accepted_answers, claimed_now
 from assessment.services import audit
 from assessment.services.assessments import start_assessment
+from assessment.services.exceptions import RuleViolation
 from assessment.services.levels import refresh_stored_levels
 from assessment.services.scoring import refresh_verdicts
 

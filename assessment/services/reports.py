@@ -8,13 +8,13 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from assessment.exceptions import RuleViolation
 from assessment.models import Assessment, Organisation, ReportFile, ReportKind, ReportStatus, ShareLink
 from assessment.models.reports import token_digest
 from assessment.reports.pdf import render_pdf
 from assessment.selectors.exports import evidence_index
 from assessment.selectors.reports import READINGS, assessment_report, fingerprint
 from assessment.services import audit
+from assessment.services.exceptions import RuleViolation
 from assessment.services.queueing import publish_after_commit
 
 logger = logging.getLogger(__name__)

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessment.access import Action, can
-from assessment.exceptions import RuleViolation
 from assessment.models import (
     Answer,
     AnswerValue,
@@ -29,6 +28,7 @@ from assessment.models import (
 )
 from assessment.services import audit
 from assessment.services.assessments import ensure_team_editable
+from assessment.services.exceptions import RuleViolation
 from assessment.services.queueing import publish_after_commit
 
 

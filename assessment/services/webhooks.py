@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessment.exceptions import RuleViolation
 from assessment.models import (
     PING_EVENT,
     Assessment,
@@ -24,8 +23,9 @@ from assessment.models import (
     WebhookSubscription,
 )
 from assessment.services import audit
+from assessment.services.exceptions import RuleViolation
 from assessment.services.queueing import publish_after_commit
-from assessment.webhook_targets import TargetRefused, resolve_target
+from assessment.services.webhook_targets import TargetRefused, resolve_target
 
 # Every event is one POST per subscription: a bound keeps a level change from fanning out without limit.
 MAX_SUBSCRIPTIONS = 10

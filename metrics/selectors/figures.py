@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from metrics.bands import band_for
-from metrics.periods import Period, site_zone
 from metrics.selectors import portable, postgres
+from metrics.selectors.periods import Period, site_zone
 from metrics.selectors.postgres import Scope
 from metrics.services.rollups import is_materialised
 

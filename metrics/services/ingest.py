@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from assessment.models import Project
 from assessment.services.queueing import publish_after_commit
-from metrics.event_input import FIELDS, MODELS, EventRow, InvalidEvent, read_event
+from metrics.parsers.event_input import FIELDS, MODELS, EventRow, InvalidEvent, read_event
 
 # Distinguishes our advisory locks from any other user of pg_advisory_xact_lock(int, int).
 _LOCK_NAMESPACE = 7_000_007

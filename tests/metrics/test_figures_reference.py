@@ -8,8 +8,8 @@ import statistics
 import pytest
 
 from metrics.models import Build, Change, Deployment, Incident
-from metrics.periods import periods_between
 from metrics.selectors.figures import project_figures
+from metrics.selectors.periods import periods_between
 from tests.metrics.figure_events import SHANGHAI, settle
 
 pytestmark = pytest.mark.django_db
