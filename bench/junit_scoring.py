@@ -34,7 +34,7 @@ print(elapsed, open("/proc/self/status").read().split("VmHWM:")[1].split()[0], t
 OURS = """
 import sys, time
 sys.path.insert(0, sys.argv[2])
-from assessment.parsers import read_evidence
+from assessment.parsers.reading import read_evidence
 started = time.perf_counter()
 with open(sys.argv[1], "rb") as stream:
     result = read_evidence(stream, name="report.xml")

@@ -216,8 +216,8 @@ def main() -> int:
     import datetime
 
     from assessment.models import Project
-    from metrics.periods import periods_between
     from metrics.selectors.figures import project_figures, recompute_all
+    from metrics.selectors.periods import periods_between
     from metrics.services.rollups import refresh_rollups
 
     project = Project.objects.filter(organisation__slug="bench-3").order_by("pk").first()

@@ -64,7 +64,7 @@ def bare_insert(connection, project, rows: list[dict]) -> float:
     from django.db import transaction
     from psycopg2.extras import execute_values
 
-    from metrics.event_input import FIELDS, MODELS, read_event
+    from metrics.parsers.event_input import FIELDS, MODELS, read_event
 
     typed = [read_event(row) for row in rows]  # values ready to write: not timed
     now = datetime.now(tz=UTC)

@@ -1,6 +1,6 @@
 """Every API error has one shape: {"detail": "...", "errors": {field: [messages]}}.
 
-A business rule's refusal (assessment.exceptions.RuleViolation) is a 409 when it is about the object's state
+A business rule's refusal (assessment.services.exceptions.RuleViolation) is a 409 when it is about the object's state
 (e.g. submitting twice, answering a submitted assessment) or a write that someone else's overtook (a stale
 `version`), and a 400 otherwise.
 """
@@ -15,7 +15,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler, set_rollback
 
-from assessment.exceptions import RuleViolation
+from assessment.services.exceptions import RuleViolation
 
 
 def _flatten(errors, prefix: str = "") -> dict[str, list[str]]:

@@ -125,7 +125,7 @@ STORAGES = {
 EVIDENCE_MAX_UPLOAD_BYTES = env_int("EVIDENCE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)
 CATALOG_MAX_FILE_BYTES = 5 * 1024 * 1024
 FILE_UPLOAD_HANDLERS = [
-    "assessment.upload_limits.EvidenceSizeLimitHandler",
+    "assessment.forms.upload_limits.EvidenceSizeLimitHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]

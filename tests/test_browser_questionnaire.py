@@ -26,7 +26,14 @@ def test_team_answers_a_sub_domain_uploads_and_submits(
     page.get_by_role("link", name="#" + str(assessment.pk)).first.click()
     page.get_by_role("link", name="Environment management").first.click()
     assert "138 of 147 required criteria answered" in page.locator("#overall-progress").inner_text()
+    progress_and_level_follow_the_answers(page, assessment)
+    not_applicable_needs_a_reason(page, assessment)
+    answer_the_rest_as_partly_met(page, assessment)
+    upload_a_report_that_a_worker_reads(page, assessment, tmp_path, screenshots)
+    submit_in_chinese(page, assessment, screenshots)
 
+
+def progress_and_level_follow_the_answers(page, assessment) -> None:
     types = page.locator("#c-" + str(criterion_pk(assessment, "cd.env.env.types@1")))
     types.get_by_label("Met", exact=True).check()  # keyboard users: the radio group takes arrow keys; change saves it
     expect_text(page, "#overall-progress", "139 of 147")
@@ -38,7 +45,9 @@ def test_team_answers_a_sub_domain_uploads_and_submits(
     level_badge = page.locator(f"#level-{assessment.model.criteria.get(code='cd.env.env.types@1').subitem_id}")
     assert "3" in level_badge.inner_text() and "meets the target" in level_badge.inner_text()
 
-    # N/A without a reason is refused at the field, and what was chosen stays.
+
+def not_applicable_needs_a_reason(page, assessment) -> None:
+    """N/A without a reason is refused at the field, and what was chosen stays."""
     provisioning = page.locator(f"#c-{criterion_pk(assessment, 'cd.env.env.provisioning@1')}")
     provisioning.get_by_label("Not applicable").check()
     page.get_by_role("alert").first.wait_for()
@@ -49,12 +58,16 @@ def test_team_answers_a_sub_domain_uploads_and_submits(
     provisioning.get_by_role("button", name="Save").click()
     expect_text(page, "#overall-progress", "142 of 147")
 
+
+def answer_the_rest_as_partly_met(page, assessment) -> None:
     remaining = Q(subitem__item__subdomain__code="cd.env") & ~Q(pk__in=Answer.objects.values("criterion_id"))
     for code in required_criteria(assessment).filter(remaining).values_list("code", flat=True):
         page.locator(f"#c-{criterion_pk(assessment, code)}").get_by_label("Partly met", exact=True).check()
         page.wait_for_timeout(150)
     expect_text(page, "#overall-progress", "147 of 147")
 
+
+def upload_a_report_that_a_worker_reads(page, assessment, tmp_path, screenshots) -> None:
     report = tmp_path / "junit.xml"
     report.write_text('<?xml version="1.0"?><testsuite tests="1"><testcase name="ok"/></testsuite>')
     row = page.locator(f"#c-{criterion_pk(assessment, 'cd.env.env.types@2')}")
@@ -69,6 +82,8 @@ def test_team_answers_a_sub_domain_uploads_and_submits(
     assert "0 failed" in row.inner_text() and "Facts read from the file" in row.inner_text()
     page.screenshot(path=screenshots / "questionnaire-en.png", full_page=False)
 
+
+def submit_in_chinese(page, assessment, screenshots) -> None:
     page.get_by_role("button", name="简体中文").click()
     page.get_by_role("heading", level=1, name="环境管理").wait_for()
     page.screenshot(path=screenshots / "questionnaire-zh.png", full_page=False)

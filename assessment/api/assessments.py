@@ -13,7 +13,8 @@ from assessment.api.parsers import JSONParser
 from assessment.api.schema import error_responses
 from assessment.models import Assessment, MaturityModel
 from assessment.selectors.projects import with_progress
-from assessment.services.assessments import start_assessment, submit_assessment
+from assessment.services.assessments import start_assessment
+from assessment.services.lifecycle import submit_assessment
 
 MAX_ID = 2**63 - 1
 

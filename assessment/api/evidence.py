@@ -14,9 +14,9 @@ from rest_framework.views import APIView
 from assessment.access import Action, access_assessment, access_evidence
 from assessment.api.pagination import CappedLimitOffsetPagination
 from assessment.api.schema import error_responses
+from assessment.forms.upload_limits import oversize_message
 from assessment.models import Criterion, Evidence, EvidenceSource, Verdict
 from assessment.services.evidence import MAX_NOTE_LENGTH, add_evidence, remove_evidence
-from assessment.upload_limits import oversize_message
 
 SCORING_STATUSES = ["pending", "scoring", "scored", "failed"]
 MAX_CRITERIA_PER_EVIDENCE = 300

@@ -15,10 +15,10 @@ from assessment.access import Action, access_assessment
 from assessment.api.assessments import AssessmentOutput, assessment_data
 from assessment.api.parsers import JSONParser
 from assessment.api.schema import error_responses
-from assessment.exceptions import RuleViolation
 from assessment.models import AssessmentState, Decision, DecisionValue
 from assessment.selectors.questionnaire import find_criterion
 from assessment.services import lifecycle, publication, review
+from assessment.services.exceptions import RuleViolation
 
 MAX_DECISIONS_PER_REQUEST = 1000
 

@@ -4,7 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import ngettext
 
-from assessment import login_throttle
+from assessment.services import login_throttle
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):

@@ -7,8 +7,8 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from assessment.exceptions import RuleViolation
 from assessment.models import Role
+from assessment.services.exceptions import RuleViolation
 
 MAX_DESCRIPTION = 5000
 _JOINERS = {"\u200c", "\u200d"}  # zero-width (non-)joiners are part of some scripts and emoji

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessment.forms.organisation import no_control_characters
 from assessment.models import WebhookEvent
-from assessment.webhook_targets import MAX_URL_LENGTH
+from assessment.services.webhook_targets import MAX_URL_LENGTH
 
 
 class SubscriptionForm(forms.Form):

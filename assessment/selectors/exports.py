@@ -44,7 +44,39 @@ def evidence_index(assessment: Assessment) -> list[EvidenceEntry]:
     return [EvidenceEntry(item, codes[item.pk]) for item in evidence]
 
 
+ANSWER_COLUMNS = [
+    "subdomain",
+    "subdomain_zh",
+    "subitem",
+    "subitem_zh",
+    "subitem_en",
+    "criterion",
+    "level",
+    "text_zh",
+    "text_en",
+    "answer",
+    "comment",
+    "justification",
+    "verdict",
+    "decision",
+]
+LEVEL_COLUMNS = ["scope", "code", "name_zh", "name_en", "provisional", "confirmed"]
+EVIDENCE_COLUMNS = [
+    "id",
+    "name",
+    "source",
+    "kind",
+    "sha256",
+    "uploaded_at",
+    "uploaded_by",
+    "effective_on",
+    "expires_on",
+    "criteria",
+]
+
+
 def export_tables(assessment: Assessment) -> list[Table]:
+    """The answers (one row per criterion in scope), the levels in both readings, and the evidence index."""
     scope = catalog_scope(assessment)
     answers = {
         criterion_id: (value, comment, justification)
@@ -59,12 +91,20 @@ def export_tables(assessment: Assessment) -> list[Table]:
     readings = both_readings(
         assessment, scope, {pk: value for pk, (value, _comment, _reason) in answers.items()}, verdicts
     )
-    answer_rows = []
+    return [
+        Table("answers", ANSWER_COLUMNS, _answer_rows(scope, answers, verdicts, decisions)),
+        Table("levels", LEVEL_COLUMNS, _level_rows(readings)),
+        Table("evidence", EVIDENCE_COLUMNS, [_evidence_row(entry) for entry in evidence_index(assessment)]),
+    ]
+
+
+def _answer_rows(scope, answers: dict, verdicts: dict, decisions: dict) -> list[list]:
+    rows = []
     for criterion in scope.criteria:
         subitem = criterion.subitem
         value, comment, justification = answers.get(criterion.pk, ("", "", ""))
         verdict = verdicts.get(criterion.pk)
-        answer_rows.append(
+        rows.append(
             [
                 subitem.item.subdomain.code,
                 subitem.item.subdomain.name_zh,
@@ -82,58 +122,22 @@ def export_tables(assessment: Assessment) -> list[Table]:
                 decisions.get(criterion.pk, ""),
             ]
         )
+    return rows
+
+
+def _evidence_row(entry: EvidenceEntry) -> list:
+    evidence = entry.evidence
     return [
-        Table(
-            "answers",
-            [
-                "subdomain",
-                "subdomain_zh",
-                "subitem",
-                "subitem_zh",
-                "subitem_en",
-                "criterion",
-                "level",
-                "text_zh",
-                "text_en",
-                "answer",
-                "comment",
-                "justification",
-                "verdict",
-                "decision",
-            ],
-            answer_rows,
-        ),
-        Table("levels", ["scope", "code", "name_zh", "name_en", "provisional", "confirmed"], _level_rows(readings)),
-        Table(
-            "evidence",
-            [
-                "id",
-                "name",
-                "source",
-                "kind",
-                "sha256",
-                "uploaded_at",
-                "uploaded_by",
-                "effective_on",
-                "expires_on",
-                "criteria",
-            ],
-            [
-                [
-                    entry.evidence.pk,
-                    entry.evidence.name,
-                    entry.evidence.source,
-                    entry.evidence.kind,
-                    entry.evidence.sha256,
-                    entry.evidence.uploaded_at.isoformat(),
-                    entry.evidence.uploaded_by.username,
-                    entry.evidence.effective_on.isoformat(),
-                    entry.evidence.expires_on.isoformat() if entry.evidence.expires_on else "",
-                    " ".join(entry.criteria),
-                ]
-                for entry in evidence_index(assessment)
-            ],
-        ),
+        evidence.pk,
+        evidence.name,
+        evidence.source,
+        evidence.kind,
+        evidence.sha256,
+        evidence.uploaded_at.isoformat(),
+        evidence.uploaded_by.username,
+        evidence.effective_on.isoformat(),
+        evidence.expires_on.isoformat() if evidence.expires_on else "",
+        " ".join(entry.criteria),
     ]
 
 

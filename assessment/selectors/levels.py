@@ -12,7 +12,6 @@ from typing import NamedTuple
 
 from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 
-from assessment.levels import MET, NOT_APPLICABLE, Level, blocking_levels, distribution, roll_up, subitem_level
 from assessment.models import (
     Answer,
     Assessment,
@@ -30,6 +29,7 @@ from assessment.models import (
     VerdictValue,
 )
 from assessment.models.catalog import is_chinese_active
+from assessment.scoring.levels import MET, NOT_APPLICABLE, Level, blocking_levels, distribution, roll_up, subitem_level
 from assessment.selectors.catalog import model_catalog
 
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 from django.utils.dateparse import parse_datetime
 
-from assessment.levels import LEVELS, Level, roll_up
 from assessment.models import Assessment, AssessmentState, MaturityModel, Organisation, Project
+from assessment.scoring.levels import LEVELS, Level, roll_up
 from assessment.selectors.catalog import model_catalog
 from assessment.selectors.reports import CONFIRMED, PROVISIONAL, LevelName, level_names
 

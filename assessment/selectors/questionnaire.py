@@ -9,7 +9,6 @@ from typing import NamedTuple
 from django.db.models import CharField, Value
 from django.urls import reverse
 
-from assessment.levels import Level, blocking_levels, roll_up, subitem_level
 from assessment.models import (
     Answer,
     Assessment,
@@ -26,6 +25,7 @@ from assessment.models import (
     VerdictValue,
 )
 from assessment.models.evidence import expiry_status
+from assessment.scoring.levels import Level, blocking_levels, roll_up, subitem_level
 from assessment.selectors.catalog import model_catalog
 from assessment.selectors.levels import (
     AssessmentLevels,

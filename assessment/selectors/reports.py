@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Count
 
-from assessment.levels import LEVELS, Level, roll_up
 from assessment.models import (
     Answer,
     Assessment,
@@ -30,6 +29,7 @@ from assessment.models import (
 )
 from assessment.models.catalog import is_chinese_active
 from assessment.reports import charts, delivery
+from assessment.scoring.levels import LEVELS, Level, roll_up
 from assessment.selectors.catalog import model_catalog
 from assessment.selectors.levels import (
     AssessmentLevels,

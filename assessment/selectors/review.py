@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from assessment.access import Action, can
 from assessment.models import (
     Answer,
     AnswerValue,
@@ -25,7 +26,8 @@ from assessment.models import (
     VerdictValue,
 )
 from assessment.models.evidence import EXPIRY_WARNING_DAYS
-from assessment.selectors.levels import VerdictInfo, catalog_scope, verdicts_of
+from assessment.selectors.levels import VerdictInfo, catalog_scope, confirmed_levels, verdicts_of
+from assessment.selectors.lifecycle import ASSIGNABLE_STATES, allowed_moves
 from assessment.selectors.questionnaire import evidence_by_criterion
 
 REVIEW_STATES = (
@@ -203,10 +205,6 @@ def _row(assessment: Assessment, criterion: Criterion, answer, verdict, decision
 def lifecycle_panel(assessment: Assessment, user) -> dict:
     """What the assessment page shows about the review: the moves this person may take, who may be assigned,
     the confirmed levels once anything was accepted, open requests for the team, and the successor."""
-    from assessment.access import Action, can
-    from assessment.selectors.levels import confirmed_levels
-    from assessment.services.lifecycle import ASSIGNABLE_STATES, allowed_moves
-
     project = assessment.project
     may_assign = assessment.state in ASSIGNABLE_STATES and can(user, Action.ADMINISTER, project)
     decided = Decision.objects.filter(assessment=assessment, is_current=True).exists()

@@ -4,9 +4,9 @@ assessment's frozen snapshot), a few queries per published assessment."""
 
 from dataclasses import dataclass
 
-from assessment.levels import Level
 from assessment.models import Answer, Assessment, AssessmentState, Evidence, Project, ScoringStatus
 from assessment.reports import delivery
+from assessment.scoring.levels import Level
 from assessment.selectors.levels import catalog_scope, verdicts_of
 from assessment.selectors.reports import (
     CONFIRMED,

@@ -1,17 +1,25 @@
-"""Writes of assessments: starting one, the team's answers, and submission."""
+"""Writes of assessments: starting one, the team's answers, and what a change of the team's work reopens."""
 
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from assessment.exceptions import RuleViolation
-from assessment.models import Answer, AnswerValue, Assessment, AssessmentState, Criterion, MaturityModel, Project
+from assessment.models import (
+    Answer,
+    AnswerValue,
+    Assessment,
+    AssessmentState,
+    Criterion,
+    Decision,
+    MaturityModel,
+    Project,
+)
 from assessment.selectors.catalog import current_model
 from assessment.selectors.levels import part_ids_in_scope
 from assessment.services import audit
+from assessment.services.exceptions import RuleViolation
 from assessment.services.queueing import publish_after_commit
-from assessment.services.review import reopen_decisions
 
 DEFAULT_PARTS = ("cd",)
 
@@ -143,11 +151,36 @@ def _upsert_all(assessment: Assessment, pairs: list[tuple[Criterion, AnswerInput
     return saved
 
 
+def reopen_decisions(*, assessment: Assessment, criterion_ids: list[int], actor, reason: str) -> int:
+    """A changed answer or evidence sends only its criteria back for re-review: their decisions stop counting.
+    Call inside the change's transaction. Returns how many decisions were reopened."""
+    if assessment.state not in (AssessmentState.CHANGES_REQUESTED, AssessmentState.DRAFT) or not criterion_ids:
+        return 0
+    reopened = list(
+        Decision.objects.filter(assessment=assessment, criterion_id__in=criterion_ids, is_current=True)
+        .select_related("criterion")
+        .only("pk", "value", "criterion__code")
+    )
+    if not reopened:
+        return 0
+    Decision.objects.filter(pk__in=[decision.pk for decision in reopened]).update(is_current=False)
+    for decision in reopened:
+        audit.record(
+            organisation=assessment.organisation,
+            assessment=assessment,
+            actor=actor,
+            action="decision.reopened",
+            target=decision.criterion.code,
+            before={"decision": decision.value, "is_current": True},
+            after={"is_current": False, "because": reason},
+        )
+    _refresh_levels_later(assessment)
+    return len(reopened)
+
+
 def _refresh_levels_later(assessment: Assessment) -> None:
     """Stored levels follow every answer change, recomputed by a worker so the save itself stays quick."""
-    from assessment.tasks import refresh_levels
-
-    publish_after_commit(refresh_levels, assessment.pk)
+    publish_after_commit("assessment.refresh_levels", assessment.pk)
 
 
 def _fields(item: AnswerInput) -> dict[str, str]:
@@ -230,14 +263,3 @@ def missing_answers(assessment: Assessment) -> list[str]:
         .order_by("subitem__item__subdomain__part__number", "subitem__position", "level")
         .values_list("code", flat=True)
     )
-
-
-def submit_assessment(*, assessment: Assessment, actor) -> Assessment:
-    """Hands the assessment to the assessors once every criterion up to the target level is answered."""
-    from assessment.services.lifecycle import MOVES, refusal, transition
-
-    if assessment.state == AssessmentState.SUBMITTED:
-        # Said plainly, followed by what is possible now (as every refused move does).
-        message = _("This assessment is already submitted.") + " " + refusal(assessment, MOVES["submit"]).message
-        raise RuleViolation(message, field="state")
-    return transition(assessment=assessment, move_name="submit", actor=actor)

@@ -23,6 +23,7 @@ from assessment.models import (
     SubItem,
 )
 from assessment.models.catalog import CatalogImportStatus
+from assessment.services.queueing import publish_after_commit
 
 
 class CatalogVersionConflict(Exception):
@@ -173,10 +174,8 @@ def load_catalog_file(*, path: Path) -> LoadOutcome:
 
 def request_catalog_import(*, file_name: str, content: bytes, user) -> CatalogImport:
     """Records an uploaded catalogue file and queues it for loading once the upload is committed."""
-    from assessment.tasks import run_catalog_import
-
     catalog_import = CatalogImport.objects.create(file_name=file_name[:255], content=content, created_by=user)
-    run_catalog_import.delay_on_commit(catalog_import.pk)
+    publish_after_commit("assessment.run_catalog_import", catalog_import.pk)
     return catalog_import
 
 

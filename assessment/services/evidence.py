@@ -11,13 +11,17 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessment.exceptions import RuleViolation
 from assessment.models import Assessment, Evidence, EvidenceLink, EvidenceSource
 from assessment.services import audit, scoring
-from assessment.services.assessments import criteria_in_scope, ensure_team_editable, not_in_scope_message
+from assessment.services.assessments import (
+    criteria_in_scope,
+    ensure_team_editable,
+    not_in_scope_message,
+    reopen_decisions,
+)
+from assessment.services.exceptions import RuleViolation
 from assessment.services.queueing import publish_after_commit
-from assessment.services.review import reopen_decisions
-from assessment.uploads import safe_display_name, safe_text, sniff_media_type
+from assessment.services.uploads import safe_display_name, safe_text, sniff_media_type
 
 SNIFF_BYTES = 8192
 MAX_NOTE_LENGTH = 20_000
@@ -178,11 +182,9 @@ def _link_to_criteria(evidence: Evidence, criteria: list, actor) -> None:
 
 def _queue_scoring(evidence: Evidence) -> None:
     """Files go to a worker once the upload is committed; links and notes are for people and count as read."""
-    from assessment.tasks import score_evidence
-
     if evidence.source == EvidenceSource.FILE:
         # The evidence row is the outbox: while the broker is down it stays pending for the sweeper.
-        publish_after_commit(score_evidence, evidence.pk)
+        publish_after_commit("assessment.score_evidence", evidence.pk)
     else:
         scoring.mark_without_file(evidence)
 

@@ -1,83 +1,27 @@
-"""The assessment lifecycle (DESIGN.md §6): who may move an assessment from which state to which.
+"""The assessment lifecycle (DESIGN.md §6): taking a move from one state to the next.
 
-draft → submitted → in_review → (changes_requested → submitted)* → assessed → published
-
-The table below is the whole rule. Every move goes through `transition`, which checks the state and the
-actor's role, runs the move's own precondition, records the change in the audit trail and notifies people.
+The table of moves is selectors/lifecycle.py. Every move goes through `transition`, which checks the state and
+the actor's role, runs the move's own precondition, records the change in the audit trail and notifies people;
+publishing freezes the result (services/publication.py).
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from assessment.access import Action, can
-from assessment.exceptions import RuleViolation
 from assessment.models import Assessment, AssessmentState
+from assessment.selectors.lifecycle import ASSIGNABLE_STATES, MOVES, ROLE_NAMES, Move, may_take
+from assessment.selectors.review import review_counts
 from assessment.services import audit, notifications
+from assessment.services.assessments import missing_answers
+from assessment.services.exceptions import RuleViolation
+from assessment.services.publication import freeze_snapshot
 
 State = AssessmentState
-
-
-@dataclass(frozen=True)
-class Move:
-    name: str
-    label: str
-    sources: tuple[str, ...]
-    target: str
-    role: str  # an access.Action: WORK for the project's team, REVIEW for assessors
-
-
-MOVES = {
-    move.name: move
-    for move in (
-        Move(
-            "submit",
-            gettext_lazy("Submit for review"),
-            (State.DRAFT, State.CHANGES_REQUESTED),
-            State.SUBMITTED,
-            Action.WORK,
-        ),
-        Move("start_review", gettext_lazy("Start the review"), (State.SUBMITTED,), State.IN_REVIEW, Action.REVIEW),
-        Move(
-            "request_changes",
-            gettext_lazy("Send back for more information"),
-            (State.IN_REVIEW,),
-            State.CHANGES_REQUESTED,
-            Action.REVIEW,
-        ),
-        Move("complete_review", gettext_lazy("Complete the review"), (State.IN_REVIEW,), State.ASSESSED, Action.REVIEW),
-        Move("reopen_review", gettext_lazy("Reopen the review"), (State.ASSESSED,), State.IN_REVIEW, Action.REVIEW),
-        Move("publish", gettext_lazy("Publish the result"), (State.ASSESSED,), State.PUBLISHED, Action.REVIEW),
-    )
-}
-
-
-ROLE_NAMES = {Action.WORK: gettext_lazy("the project's team"), Action.REVIEW: gettext_lazy("an assessor")}
-
-
-def allowed_moves(assessment: Assessment, user) -> list[Move]:
-    """The moves this person may take now (the preconditions are checked when they take one)."""
-    return [
-        move
-        for move in MOVES.values()
-        if assessment.state in move.sources and _may_take(user, assessment, move) is None
-    ]
-
-
-def _may_take(user, assessment: Assessment, move: Move) -> str | None:
-    """None when the person's role allows the move, else why not."""
-    if not can(user, move.role, assessment.project):
-        if move.role == Action.WORK:
-            return _("Only the project's team may do this.")
-        return _("Only an assessor of the organisation may do this.")
-    if move.role == Action.REVIEW and assessment.assessor_id not in (None, user.pk):
-        return _("This assessment is assigned to %(name)s.") % {"name": assessment.assessor}
-    return None
 
 
 def refusal(assessment: Assessment, move: Move) -> RuleViolation:
@@ -106,7 +50,7 @@ def transition(*, assessment: Assessment, move_name: str, actor, comment: str = 
     )
     # Who may take the move comes first: someone who never may (a manager asking to publish) is told so, not
     # what the state allows.
-    role_refusal = _may_take(actor, assessment, move)
+    role_refusal = may_take(actor, assessment, move)
     if role_refusal:
         raise PermissionDenied(role_refusal)
     if assessment.state not in move.sources:
@@ -138,13 +82,20 @@ def transition(*, assessment: Assessment, move_name: str, actor, comment: str = 
     return assessment
 
 
+def submit_assessment(*, assessment: Assessment, actor) -> Assessment:
+    """Hands the assessment to the assessors once every criterion up to the target level is answered."""
+    if assessment.state == AssessmentState.SUBMITTED:
+        # Said plainly, followed by what is possible now (as every refused move does).
+        message = _("This assessment is already submitted.") + " " + refusal(assessment, MOVES["submit"]).message
+        raise RuleViolation(message, field="state")
+    return transition(assessment=assessment, move_name="submit", actor=actor)
+
+
 def _no_precondition(assessment: Assessment, actor) -> None:
     return None
 
 
 def _check_complete(assessment: Assessment, actor) -> None:
-    from assessment.services.assessments import missing_answers
-
     missing = missing_answers(assessment)
     if missing:
         shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
@@ -156,8 +107,6 @@ def _check_complete(assessment: Assessment, actor) -> None:
 
 
 def _check_information_requested(assessment: Assessment, actor) -> None:
-    from assessment.selectors.review import review_counts
-
     if not review_counts(assessment).info_requested:
         raise RuleViolation(
             _("Request information on at least one criterion before sending the assessment back."), field="decisions"
@@ -165,8 +114,6 @@ def _check_information_requested(assessment: Assessment, actor) -> None:
 
 
 def _check_all_decided(assessment: Assessment, actor) -> None:
-    from assessment.selectors.review import review_counts
-
     counts = review_counts(assessment)
     if counts.awaiting or counts.info_requested:
         raise RuleViolation(
@@ -180,8 +127,6 @@ def _check_all_decided(assessment: Assessment, actor) -> None:
 
 
 def _freeze(assessment: Assessment, actor) -> None:
-    from assessment.services.publication import freeze_snapshot
-
     freeze_snapshot(assessment=assessment, actor=actor)
 
 
@@ -228,6 +173,3 @@ def assign_assessor(*, assessment: Assessment, assessor, actor) -> Assessment:
     )
     notifications.assessor_assigned(assessment=assessment, actor=actor)
     return assessment
-
-
-ASSIGNABLE_STATES = (State.SUBMITTED, State.IN_REVIEW, State.CHANGES_REQUESTED, State.ASSESSED)

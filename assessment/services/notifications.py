@@ -48,10 +48,8 @@ def _notify(assessment: Assessment, kind: str, recipient_ids: set[int], actor, l
         for recipient_id in sorted(recipient_ids - {actor.pk, None})
     )
     if created:
-        from assessment.tasks import send_notification_emails
-
         forget_navigation(*(notification.recipient_id for notification in created))
-        publish_after_commit(send_notification_emails, [notification.pk for notification in created])
+        publish_after_commit("assessment.send_notification_emails", [notification.pk for notification in created])
     return created
 
 

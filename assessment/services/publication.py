@@ -10,18 +10,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessment.exceptions import RuleViolation
 from assessment.models import Answer, Assessment, AssessmentState, Decision, Evidence, EvidenceLink
+from assessment.selectors.levels import accepted_answers, claimed_now
 from assessment.services import audit
+from assessment.services.assessments import start_assessment
+from assessment.services.exceptions import RuleViolation
+from assessment.services.levels import refresh_stored_levels
+from assessment.services.scoring import refresh_verdicts
 
 SNAPSHOT_FORMAT = 1
 
 
 def freeze_snapshot(*, assessment: Assessment, actor) -> dict:
     """Writes the snapshot of an assessment being published (inside the publishing transaction)."""
-    from assessment.selectors.levels import accepted_answers, claimed_now
-    from assessment.services.levels import refresh_stored_levels
-
     now = timezone.now()
     snapshot = {
         "format": SNAPSHOT_FORMAT,
@@ -93,9 +94,6 @@ def _evidence(assessment: Assessment) -> list[dict]:
 def start_successor(*, published: Assessment, actor) -> Assessment:
     """A new draft that supersedes a published assessment: same model version, parts and target, starting from
     its answers and evidence. The published one stays as it is."""
-    from assessment.services.assessments import start_assessment
-    from assessment.services.scoring import refresh_verdicts
-
     published = Assessment.objects.select_for_update().get(pk=published.pk)
     if published.state != AssessmentState.PUBLISHED:
         raise RuleViolation(_("Only a published assessment can be superseded."), field="state")

@@ -8,13 +8,13 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from assessment.exceptions import RuleViolation
 from assessment.models import Assessment, Organisation, ReportFile, ReportKind, ReportStatus, ShareLink
 from assessment.models.reports import token_digest
 from assessment.reports.pdf import render_pdf
 from assessment.selectors.exports import evidence_index
 from assessment.selectors.reports import READINGS, assessment_report, fingerprint
 from assessment.services import audit
+from assessment.services.exceptions import RuleViolation
 from assessment.services.queueing import publish_after_commit
 
 logger = logging.getLogger(__name__)
@@ -42,9 +42,7 @@ def request_report_file(*, assessment: Assessment, kind: str, reading: str, lang
     report_file.status, report_file.progress, report_file.reason = ReportStatus.PENDING, 0, ""
     report_file.requested_at = timezone.now()
     report_file.save(update_fields=["fingerprint", "status", "progress", "reason", "requested_at"])
-    from assessment.tasks import render_report  # tasks import services: import here to avoid a cycle
-
-    publish_after_commit(render_report, report_file.pk)
+    publish_after_commit("assessment.render_report", report_file.pk)
     return report_file
 
 

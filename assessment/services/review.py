@@ -1,4 +1,5 @@
-"""Assessors' decisions on criteria, the team's replies, and re-review after a change.
+"""Assessors' decisions on criteria and the team's replies (a change of the team's work reopens decisions:
+services/assessments.py `reopen_decisions`).
 
 A decision is taken only while the assessment is in review, by the assessor it is assigned to, on a claim
 they did not make themselves (separation of duties). Concurrent decisions on one criterion are serialised by
@@ -13,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessment.access import Action, can
-from assessment.exceptions import RuleViolation
 from assessment.models import (
     Answer,
     AnswerValue,
@@ -27,6 +27,8 @@ from assessment.models import (
     VerdictValue,
 )
 from assessment.services import audit
+from assessment.services.assessments import ensure_team_editable
+from assessment.services.exceptions import RuleViolation
 from assessment.services.queueing import publish_after_commit
 
 
@@ -216,8 +218,6 @@ def bulk_accept(*, assessment: Assessment, criteria: list[Criterion], actor) -> 
 @transaction.atomic
 def reply_to_request(*, assessment: Assessment, criterion: Criterion, reply: str, actor) -> Decision:
     """The team's answer to a request for information; the criterion goes back for review."""
-    from assessment.services.assessments import ensure_team_editable
-
     assessment = _locked(assessment)
     ensure_team_editable(assessment)
     decision = (
@@ -246,38 +246,9 @@ def reply_to_request(*, assessment: Assessment, criterion: Criterion, reply: str
     return decision
 
 
-def reopen_decisions(*, assessment: Assessment, criterion_ids: list[int], actor, reason: str) -> int:
-    """A changed answer or evidence sends only its criteria back for re-review: their decisions stop counting.
-    Call inside the change's transaction. Returns how many decisions were reopened."""
-    if assessment.state not in (AssessmentState.CHANGES_REQUESTED, AssessmentState.DRAFT) or not criterion_ids:
-        return 0
-    reopened = list(
-        Decision.objects.filter(assessment=assessment, criterion_id__in=criterion_ids, is_current=True)
-        .select_related("criterion")
-        .only("pk", "value", "criterion__code")
-    )
-    if not reopened:
-        return 0
-    Decision.objects.filter(pk__in=[decision.pk for decision in reopened]).update(is_current=False)
-    for decision in reopened:
-        audit.record(
-            organisation=assessment.organisation,
-            assessment=assessment,
-            actor=actor,
-            action="decision.reopened",
-            target=decision.criterion.code,
-            before={"decision": decision.value, "is_current": True},
-            after={"is_current": False, "because": reason},
-        )
-    _refresh_levels(assessment)
-    return len(reopened)
-
-
 def _refresh_levels(assessment: Assessment) -> None:
     """Confirmed levels follow the decisions, recomputed by a worker after the commit."""
-    from assessment.tasks import refresh_levels
-
-    publish_after_commit(refresh_levels, assessment.pk)
+    publish_after_commit("assessment.refresh_levels", assessment.pk)
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from assessment.models import Assessment, AssessmentState, Criterion, Evidence, EvidenceLink, ScoringStatus, Verdict
-from assessment.parsers import ParseError, read_evidence
+from assessment.parsers.reading import ParseError, read_evidence
 from assessment.scoring.checks import EvidenceFacts, evaluate
 from assessment.services import audit
 from assessment.services.levels import refresh_stored_levels

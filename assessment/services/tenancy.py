@@ -8,10 +8,10 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from assessment.exceptions import RuleViolation
 from assessment.models import Membership, Organisation, Project, Role
 from assessment.selectors.navigation import forget_navigation
 from assessment.services import audit
+from assessment.services.exceptions import RuleViolation
 
 ROLE_FIELDS = {
     Role.TEAM: "is_team_member",

@@ -18,8 +18,8 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone, translation
 
 from assessment.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
-from assessment.webhook_http import post, signature
-from assessment.webhook_targets import TargetRefused, TargetUnresolved, resolve_target
+from assessment.services.webhook_http import post, signature
+from assessment.services.webhook_targets import TargetRefused, TargetUnresolved, resolve_target
 
 MAX_ATTEMPTS = 6
 BACKOFF_SECONDS = 30  # before the second attempt; doubled each time after

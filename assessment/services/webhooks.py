@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessment.exceptions import RuleViolation
 from assessment.models import (
     PING_EVENT,
     Assessment,
@@ -24,8 +23,9 @@ from assessment.models import (
     WebhookSubscription,
 )
 from assessment.services import audit
+from assessment.services.exceptions import RuleViolation
 from assessment.services.queueing import publish_after_commit
-from assessment.webhook_targets import TargetRefused, resolve_target
+from assessment.services.webhook_targets import TargetRefused, resolve_target
 
 # Every event is one POST per subscription: a bound keeps a level change from fanning out without limit.
 MAX_SUBSCRIPTIONS = 10
@@ -137,8 +137,6 @@ def raise_level_changed(*, assessment: Assessment, changes: list[dict], occurred
 
 def _create_deliveries(subscriptions: list[WebhookSubscription], *, event: str, payload: dict):
     """One delivery per subscription, each with its own id (in the payload too), sent after the commit."""
-    from assessment.tasks import deliver_webhook
-
     now = timezone.now()
     deliveries = []
     for subscription in subscriptions:
@@ -154,7 +152,7 @@ def _create_deliveries(subscriptions: list[WebhookSubscription], *, event: str, 
         )
     created = WebhookDelivery.objects.bulk_create(deliveries)
     for delivery in created:
-        publish_after_commit(deliver_webhook, delivery.pk)
+        publish_after_commit("assessment.deliver_webhook", delivery.pk)
     return created
 
 

@@ -9,13 +9,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assessment.access import Action, access_assessment, access_project, can
-from assessment.exceptions import RuleViolation
 from assessment.forms.questionnaire import AnswerForm, StartAssessmentForm
 from assessment.models import Answer
 from assessment.selectors import projects as project_selectors
 from assessment.selectors import questionnaire as selectors
 from assessment.selectors import review as review_selectors
-from assessment.services.assessments import save_answer, start_assessment, submit_assessment
+from assessment.services.assessments import save_answer, start_assessment
+from assessment.services.exceptions import RuleViolation
+from assessment.services.lifecycle import submit_assessment
 
 ALL_SUBDOMAINS = "all"  # the questionnaire's every sub-domain on one page (reviewing, printing)
 

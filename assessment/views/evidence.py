@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessment.access import Action, access_assessment, access_evidence, can
-from assessment.exceptions import RuleViolation
 from assessment.forms.questionnaire import AttachEvidenceForm, CriterionForm, EvidenceForm
+from assessment.forms.upload_limits import oversize_message
 from assessment.selectors import questionnaire as selectors
 from assessment.services.evidence import add_evidence, attach_evidence, remove_evidence
-from assessment.upload_limits import oversize_message
+from assessment.services.exceptions import RuleViolation
 from assessment.views.assessments import questionnaire_page
 
 

@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessment.access import Action, access_organisation, access_project
-from assessment.exceptions import RuleViolation
 from assessment.forms.organisation import MemberAddForm, MemberRolesForm, ProjectForm, show_violation
 from assessment.models import Membership, Organisation, Project
 from assessment.selectors import organisation as selectors
 from assessment.services import tenancy
+from assessment.services.exceptions import RuleViolation
 
 
 def _administered(request, slug: str) -> Organisation:

@@ -19,12 +19,12 @@ from assessment.access import (
     access_shared_assessment,
     can,
 )
-from assessment.exceptions import RuleViolation
 from assessment.models import ReportKind, ReportStatus, ShareLink
 from assessment.reports.exports import FORMATS
 from assessment.reports.fragments import cached_html
 from assessment.selectors.exports import export_tables
 from assessment.selectors.reports import PROVISIONAL, READINGS, assessment_report, fingerprint
+from assessment.services.exceptions import RuleViolation
 from assessment.services.reports import create_share_link, request_report_file, revoke_share_link
 
 

@@ -12,11 +12,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessment.access import Action, access_assessment, memberships
-from assessment.exceptions import RuleViolation
 from assessment.forms.review import AssignForm, BulkAcceptForm, DecisionForm, MoveForm, ReplyForm
 from assessment.selectors import review as selectors
+from assessment.selectors.lifecycle import allowed_moves
 from assessment.selectors.questionnaire import find_criterion
 from assessment.services import lifecycle, publication, review
+from assessment.services.exceptions import RuleViolation
 
 
 def _criterion_or_404(assessment, code: str):
@@ -52,7 +53,7 @@ def review_page(request, assessment_id: int):
         "page": selectors.review_page(assessment, request.user, only_open=not show_all),
         "show_all": show_all,
         "may_decide": review.may_decide(assessment, request.user),
-        "moves": lifecycle.allowed_moves(assessment, request.user),
+        "moves": allowed_moves(assessment, request.user),
     }
     return render(request, "review/page.html", context)
 

@@ -8,11 +8,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessment.access import Action, access_organisation, access_webhook_subscription
-from assessment.exceptions import RuleViolation
 from assessment.forms.organisation import show_violation
 from assessment.forms.webhooks import SubscriptionForm
 from assessment.selectors import webhooks as selectors
 from assessment.services import webhooks
+from assessment.services.exceptions import RuleViolation
 from assessment.services.webhook_delivery import MAX_ATTEMPTS
 
 

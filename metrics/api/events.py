@@ -17,8 +17,8 @@ from assessment.api.schema import ErrorSerializer, error_responses
 from metrics.access import access_project_by_ingest_token, access_project_events
 from metrics.api.authentication import IngestTokenAuthentication
 from metrics.api.parsers import CappedJSONParser, PayloadTooLarge
-from metrics.event_input import MODELS
 from metrics.models import IngestToken
+from metrics.parsers.event_input import MODELS
 from metrics.services.ingest import ingest_events
 
 

@@ -12,9 +12,9 @@ from rest_framework.views import APIView
 
 from assessment.access import access_project
 from assessment.api.schema import error_responses
-from metrics.periods import KINDS, MAX_PERIODS, WEEK, site_zone
 from metrics.selectors.dashboard import ProjectDashboard, choose_periods, project_dashboard
 from metrics.selectors.figures import PeriodFigures
+from metrics.selectors.periods import KINDS, MAX_PERIODS, WEEK, site_zone
 
 COUNTS = ["deployments", "deployments_successful", "changes", "incidents", "builds"]
 FIGURES = [

@@ -18,8 +18,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from metrics.access import access_hook
-from metrics.hooks import github, gitlab, jenkins
-from metrics.hooks.reading import UnreadablePayload
+from metrics.parsers import github, gitlab, jenkins
+from metrics.parsers.hook_payload import UnreadablePayload
 from metrics.services.hooks import receive_delivery
 
 READERS = {"github": github.read, "gitlab": gitlab.read, "jenkins": jenkins.read}

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from assessment.models import Assessment, Evidence, Organisation, Project, ScoringStatus
 from metrics.bands import BandTable, band_table
-from metrics.periods import Period, latest_complete, periods_between, recent_periods
 from metrics.selectors.figures import PeriodFigures, figures_for_projects
+from metrics.selectors.periods import Period, latest_complete, periods_between, recent_periods
 
 COVERAGE_FACT = "coverage.line_rate"
 

@@ -25,10 +25,9 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from metrics.bands import band_for
-from metrics.periods import Period, site_zone
 from metrics.selectors import portable, postgres
-from metrics.selectors.postgres import Scope
-from metrics.services.rollups import is_materialised
+from metrics.selectors.periods import Period, site_zone
+from metrics.selectors.postgres import Scope, is_materialised
 
 # The figures DORA bands (metrics/bands/*.yaml names them the same way).
 BANDED = ("deployment_frequency_per_week", "lead_time_median_hours", "change_fail_rate", "recovery_median_hours")

@@ -12,7 +12,7 @@ from collections import defaultdict
 from itertools import groupby
 
 from metrics.models import Build, BuildResult, Change, Deployment, Incident, Result
-from metrics.periods import start_of
+from metrics.selectors.periods import start_of
 from metrics.selectors.postgres import Scope
 
 Totals = dict[tuple[int, datetime.date], dict]

@@ -13,6 +13,11 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 
+def is_materialised() -> bool:
+    """Whether the figures are read from the materialised aggregates (PostgreSQL) rather than from the rows."""
+    return connection.vendor == "postgresql"
+
+
 @dataclass(frozen=True)
 class Scope:
     kind: str  # week, month or quarter

@@ -13,8 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from assessment.models import Project
-from metrics.hooks.reading import Reading
 from metrics.models import HookDelivery
+from metrics.parsers.hook_payload import Reading
 from metrics.services.ingest import IngestReport, ingest_events
 
 

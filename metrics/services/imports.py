@@ -7,7 +7,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from assessment.models import Project
-from metrics.csv_import import Problem, read_csv
+from metrics.parsers.csv_import import Problem, read_csv
 from metrics.services.ingest import IngestReport, read_events, store_events
 
 

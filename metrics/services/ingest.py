@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from assessment.models import Project
 from assessment.services.queueing import publish_after_commit
-from metrics.event_input import FIELDS, MODELS, EventRow, InvalidEvent, read_event
+from metrics.parsers.event_input import FIELDS, MODELS, EventRow, InvalidEvent, read_event
 
 # Distinguishes our advisory locks from any other user of pg_advisory_xact_lock(int, int).
 _LOCK_NAMESPACE = 7_000_007
@@ -92,9 +92,7 @@ def store_events(*, project: Project, rows: list[EventRow]) -> IngestReport:
         if of_kind:
             _upsert(model, project, of_kind, report)
     if report.created or report.updated:
-        from metrics.tasks import relink_project  # here, not at the top: the tasks module imports the services
-
-        publish_after_commit(relink_project, project.pk)
+        publish_after_commit("metrics.relink_project", project.pk)
     return report
 
 

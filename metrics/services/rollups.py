@@ -21,6 +21,8 @@ import re
 from django.conf import settings
 from django.db import connection, transaction
 
+from metrics.selectors.postgres import is_materialised
+
 _TEMPLATE = """
 WITH d AS (
     SELECT id, project_id, finished_at, result,
@@ -117,10 +119,6 @@ _BUILD = re.sub(
     r"greatest(date_trunc('week', \1 AT TIME ZONE %(zone)s), date_trunc('month', \1 AT TIME ZONE %(zone)s))::date",
     _TEMPLATE,
 )
-
-
-def is_materialised() -> bool:
-    return connection.vendor == "postgresql"
 
 
 @transaction.atomic

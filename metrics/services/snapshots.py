@@ -28,9 +28,9 @@ from assessment.models import Assessment, Project
 from assessment.models.assessments import TEAM_EDITABLE_STATES
 from assessment.services.snapshots import record_metric_snapshot
 from metrics.models import Build, Change, Deployment, Result
-from metrics.periods import MONTH, Period, latest_complete, local_midnight
 from metrics.selectors.dashboard import latest_coverage
 from metrics.selectors.figures import PeriodFigures, project_figures
+from metrics.selectors.periods import MONTH, Period, latest_complete, local_midnight
 from metrics.services.rollups import refresh_rollups
 
 

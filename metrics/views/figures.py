@@ -6,8 +6,8 @@ from django.views.decorators.http import require_GET
 
 from assessment.access import access_project
 from metrics.access import access_organisation_metrics
-from metrics.periods import KINDS, MONTH, WEEK
 from metrics.selectors.dashboard import choose_periods, organisation_overview, project_dashboard
+from metrics.selectors.periods import KINDS, MONTH, WEEK
 
 
 def _kind(request, default: str) -> str:

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assessment.upload_limits import oversize_message
+from assessment.forms.upload_limits import oversize_message
 from metrics.access import access_ingest_token, access_project_credentials, access_project_events
 from metrics.forms import EventImportForm, IngestTokenForm, RotateSecretForm
 from metrics.models import IngestToken, Provider

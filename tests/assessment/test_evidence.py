@@ -5,7 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from assessment.models import AuditEntry, Evidence
-from assessment.services.assessments import AnswerInput, required_criteria, save_answers, submit_assessment
+from assessment.services.assessments import AnswerInput, required_criteria, save_answers
+from assessment.services.lifecycle import submit_assessment
 
 pytestmark = pytest.mark.django_db
 JUNIT = b'<?xml version="1.0"?><testsuite name="unit" tests="2" failures="0"><testcase name="a"/></testsuite>'

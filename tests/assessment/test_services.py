@@ -3,10 +3,10 @@
 import pytest
 from django.utils import translation
 
-from assessment.exceptions import RuleViolation
 from assessment.models import Answer, AuditEntry
 from assessment.services.assessments import AnswerInput, save_answers, start_assessment
 from assessment.services.evidence import add_evidence
+from assessment.services.exceptions import RuleViolation
 
 pytestmark = pytest.mark.django_db
 

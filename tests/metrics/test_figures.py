@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from metrics.periods import Period, period_of
 from metrics.selectors.figures import project_figures
+from metrics.selectors.periods import Period, period_of
 from tests.metrics.figure_events import hand_checked_week
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from metrics.periods import Period, latest_complete, period_of, periods_between, recent_periods, start_of
 from metrics.selectors.figures import project_figures
+from metrics.selectors.periods import Period, latest_complete, period_of, periods_between, recent_periods, start_of
 from tests.metrics.figure_events import deployment, settle
 
 UTC = datetime.UTC

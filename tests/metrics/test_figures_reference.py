@@ -8,8 +8,8 @@ import statistics
 import pytest
 
 from metrics.models import Build, Change, Deployment, Incident
-from metrics.periods import periods_between
 from metrics.selectors.figures import project_figures
+from metrics.selectors.periods import periods_between
 from tests.metrics.figure_events import SHANGHAI, settle
 
 pytestmark = pytest.mark.django_db
@@ -113,6 +113,15 @@ def _reference(project, period) -> dict:
     def inside(moment):
         return period.start <= moment.astimezone(SHANGHAI).date() < period.end
 
+    weeks = (period.end - period.start).days / 7
+    return {
+        **_deployment_reference(project, inside, weeks),
+        **_change_reference(project, inside),
+        **_build_reference(project, inside),
+    }
+
+
+def _deployment_reference(project, inside, weeks: float) -> dict:
     production = sorted(Deployment.objects.filter(project=project, is_production=True), key=lambda d: d.finished_at)
     caused = set(Incident.objects.filter(project=project).values_list("deployment_id", flat=True))
     failed = {d.pk for d in production if d.result == "failure" or d.pk in caused}
@@ -122,6 +131,27 @@ def _reference(project, period) -> dict:
     for d in production:
         if d.result == "success":
             first_release.setdefault(d.version, d.pk)
+    recoveries = _recoveries(project, production, ours, inside)
+    per_day = {}
+    for d in greens:
+        day = d.finished_at.astimezone(SHANGHAI).date()
+        per_day[day] = per_day.get(day, 0) + 1
+    count = len(ours)
+    return {
+        "deployments": count,
+        "deployments_successful": len(greens),
+        "incidents": sum(inside(i.opened_at) for i in Incident.objects.filter(project=project)),
+        "max_deployments_per_day": max(per_day.values()) if per_day else (0 if count else None),
+        "change_fail_rate": sum(d.pk in failed for _i, d in ours) / count if count else None,
+        "rework_rate": sum(i > 0 and production[i - 1].pk in failed for i, _d in ours) / count if count else None,
+        "recovery_median_hours": statistics.median(recoveries) / 3600 if recoveries else None,
+        "release_per_week": sum(first_release[d.version] == d.pk for d in greens) / weeks,
+    }
+
+
+def _recoveries(project, production, ours, inside) -> list[int]:
+    """Seconds to resolve each incident opened in the period, and from each first failed deployment of a run
+    in the period to the next green one."""
     recoveries = [
         round((i.resolved_at - i.opened_at).total_seconds())
         for i in Incident.objects.filter(project=project)
@@ -132,9 +162,22 @@ def _reference(project, period) -> dict:
             green = _next_green(production, i)
             if green:
                 recoveries.append(round((green.finished_at - d.finished_at).total_seconds()))
+    return recoveries
+
+
+def _change_reference(project, inside) -> dict:
     changes = [c for c in Change.objects.filter(project=project, deployed_at__isnull=False) if inside(c.deployed_at)]
     leads = [round((c.deployed_at - (c.merged_at or c.authored_at)).total_seconds()) for c in changes]
     cycles = [round((c.deployed_at - c.authored_at).total_seconds()) for c in changes]
+    return {
+        "changes": len(changes),
+        "lead_time_median_hours": statistics.median(leads) / 3600 if leads else None,
+        "lead_time_p90_hours": _p90(leads) / 3600 if leads else None,
+        "delivery_cycle_median_days": statistics.median(cycles) / 86400 if cycles else None,
+    }
+
+
+def _build_reference(project, inside) -> dict:
     builds = Build.objects.filter(project=project).exclude(result="cancelled").order_by("finished_at")
     ours_builds = [b for b in builds if inside(b.finished_at)]
     durations = [round((b.finished_at - b.started_at).total_seconds()) for b in ours_builds]
@@ -146,26 +189,8 @@ def _reference(project, period) -> dict:
                 green = _next_green(runs, i)
                 if green:
                     feedback.append(round((green.finished_at - b.finished_at).total_seconds()))
-    per_day = {}
-    for d in greens:
-        day = d.finished_at.astimezone(SHANGHAI).date()
-        per_day[day] = per_day.get(day, 0) + 1
-    count = len(ours)
-    weeks = (period.end - period.start).days / 7
     return {
-        "deployments": count,
-        "deployments_successful": len(greens),
-        "changes": len(changes),
-        "incidents": sum(inside(i.opened_at) for i in Incident.objects.filter(project=project)),
         "builds": len(ours_builds),
-        "max_deployments_per_day": max(per_day.values()) if per_day else (0 if count else None),
-        "change_fail_rate": sum(d.pk in failed for _i, d in ours) / count if count else None,
-        "rework_rate": sum(i > 0 and production[i - 1].pk in failed for i, _d in ours) / count if count else None,
-        "recovery_median_hours": statistics.median(recoveries) / 3600 if recoveries else None,
-        "lead_time_median_hours": statistics.median(leads) / 3600 if leads else None,
-        "lead_time_p90_hours": _p90(leads) / 3600 if leads else None,
-        "delivery_cycle_median_days": statistics.median(cycles) / 86400 if cycles else None,
-        "release_per_week": sum(first_release[d.version] == d.pk for d in greens) / weeks,
         "build_duration_median_seconds": _median_or_none(durations),
         "build_duration_p90_seconds": _p90(durations) if durations else None,
         "pipeline_success_rate": sum(b.result == "success" for b in ours_builds) / len(ours_builds)

@@ -102,7 +102,7 @@ def test_submitted_assessments_are_left_alone(assessment, october):
 def test_the_command_is_idempotent(assessment, team):
     from django.utils import timezone
 
-    from metrics.periods import latest_complete
+    from metrics.selectors.periods import latest_complete
 
     period = latest_complete(timezone.localdate(), "month")
     deployment(assessment.project, f"{period.start} 10:00")

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from assessment.parsers import Limits, ParseError, read_evidence
+from assessment.parsers.reading import Limits, ParseError, read_evidence
 from tests.parsers.conftest import SAMPLES
 
 EXPECTED = {

@@ -7,8 +7,9 @@ import time
 
 import pytest
 
-from assessment.parsers import infrastructure, read_evidence
+from assessment.parsers import infrastructure
 from assessment.parsers.base import ParseError
+from assessment.parsers.reading import read_evidence
 
 from .conftest import SAMPLES
 from .fuzz import evidence, mutations

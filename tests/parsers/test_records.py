@@ -7,8 +7,9 @@ import time
 
 import pytest
 
-from assessment.parsers import read_evidence, records
+from assessment.parsers import records
 from assessment.parsers.base import ParseError
+from assessment.parsers.reading import read_evidence
 
 from .conftest import SAMPLES
 from .fuzz import evidence, mutations

@@ -232,8 +232,8 @@ def test_a_stale_version_is_a_conflict_over_the_api_and_a_message_in_html(client
 @pytest.mark.parametrize("later", ["complete_review", "request_changes"])
 def test_a_decision_read_before_the_assessment_moved_on_is_refused(to_state, assessor, later):
     """A request that read the assessment in review, then decides after another request moved it on."""
-    from assessment.exceptions import RuleViolation
     from assessment.services import review
+    from assessment.services.exceptions import RuleViolation
     from tests.review.flow import ASKED, criterion, decide_codes
 
     assessment = to_state("in_review")

@@ -143,8 +143,8 @@ def test_the_team_sees_the_request_at_the_criterion_and_can_reply_there(client, 
 
 def test_a_team_change_read_before_the_resubmission_is_refused(sent_back, team):
     """A request that read the assessment while the team could edit, then writes after it was resubmitted."""
-    from assessment.exceptions import RuleViolation
     from assessment.services.assessments import AnswerInput, save_answers
+    from assessment.services.exceptions import RuleViolation
 
     seen = fresh(sent_back)
     move(sent_back, "submit", team)

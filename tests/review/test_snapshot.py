@@ -5,7 +5,6 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from rest_framework.test import APIClient
 
-from assessment.exceptions import RuleViolation
 from assessment.models import (
     Answer,
     AssessmentState,
@@ -20,6 +19,7 @@ from assessment.selectors.levels import confirmed_levels, provisional_levels
 from assessment.services import lifecycle, review
 from assessment.services.assessments import AnswerInput, save_answers
 from assessment.services.evidence import add_evidence, attach_evidence, remove_evidence
+from assessment.services.exceptions import RuleViolation
 from assessment.services.levels import refresh_stored_levels
 from assessment.services.publication import start_successor
 from assessment.services.scoring import refresh_verdicts

@@ -1,6 +1,6 @@
 """The lifecycle as a table: every state × every move × every role, through the API (and a sample through HTML).
 
-The expectations are written out here, independently of assessment/services/lifecycle.py's MOVES table:
+The expectations are written out here, independently of assessment/selectors/lifecycle.py's MOVES table:
 draft → submitted → in_review → (changes_requested → submitted)* → assessed → published (DESIGN.md §6).
 """
 

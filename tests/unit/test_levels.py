@@ -2,7 +2,7 @@
 
 import pytest
 
-from assessment.levels import Level, blocking_levels, distribution, roll_up, subitem_level
+from assessment.scoring.levels import Level, blocking_levels, distribution, roll_up, subitem_level
 
 MET, PARTLY, NOT_MET, NA = "met", "partly", "not_met", "na"
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assessment.uploads import safe_display_name, sniff_media_type
+from assessment.services.uploads import safe_display_name, sniff_media_type
 
 
 @pytest.mark.parametrize(

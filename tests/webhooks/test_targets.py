@@ -5,7 +5,13 @@ import socket
 import pytest
 from django.utils import translation
 
-from assessment.webhook_targets import TargetRefused, TargetUnresolved, is_public_address, resolve_target, split_target
+from assessment.services.webhook_targets import (
+    TargetRefused,
+    TargetUnresolved,
+    is_public_address,
+    resolve_target,
+    split_target,
+)
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from assessment.models import Project
-from metrics.event_input import MODELS
+from metrics.parsers.event_input import MODELS
 from metrics.services.imports import import_events_csv
 
 

@@ -4,7 +4,7 @@ figures as metric-snapshot evidence in every open assessment (idempotent: a re-r
 from django.core.management.base import BaseCommand, CommandError
 
 from assessment.models import Project
-from metrics.periods import KINDS, MONTH
+from metrics.selectors.periods import KINDS, MONTH
 from metrics.services.snapshots import snapshot_project
 
 

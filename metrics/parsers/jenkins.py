@@ -11,7 +11,7 @@ import hmac
 
 from django.utils.translation import gettext as _
 
-from metrics.hooks.reading import Reading, UnreadablePayload, from_epoch, get, moment
+from metrics.parsers.hook_payload import Reading, UnreadablePayload, from_epoch, get, moment
 
 _BUILD_RESULTS = {"SUCCESS": "success", "FAILURE": "failure", "UNSTABLE": "failure", "ABORTED": "cancelled"}
 

@@ -12,7 +12,7 @@ import socket
 import ssl
 from dataclasses import dataclass
 
-from assessment.webhook_targets import Target
+from assessment.services.webhook_targets import Target
 
 EXCERPT_BYTES = 200
 USER_AGENT = "DevOps-Maturity-Webhooks/1"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from metrics.event_input import FIELDS, MODELS
+from metrics.parsers.event_input import FIELDS, MODELS
 
 MAX_ROWS = 50_000
 _KNOWN_COLUMNS = {"type", "external_id", "source"} | {name for fields in FIELDS.values() for name in fields}

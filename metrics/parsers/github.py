@@ -10,7 +10,7 @@ import hmac
 
 from django.utils.translation import gettext as _
 
-from metrics.hooks.reading import Reading, UnreadablePayload, get, iso, moment
+from metrics.parsers.hook_payload import Reading, UnreadablePayload, get, iso, moment
 
 _DEPLOYMENT_RESULTS = {"success": "success", "failure": "failure", "error": "failure"}
 _RUN_RESULTS = {

@@ -8,7 +8,7 @@ import hmac
 
 from django.utils.translation import gettext as _
 
-from metrics.hooks.reading import Reading, UnreadablePayload, get, iso, moment
+from metrics.parsers.hook_payload import Reading, UnreadablePayload, get, iso, moment
 
 _PIPELINE_RESULTS = {"success": "success", "failed": "failure", "canceled": "cancelled"}
 _DEPLOYMENT_RESULTS = {"success": "success", "failed": "failure"}
