@@ -6,8 +6,9 @@ import io
 
 import pytest
 
-from assessment.parsers import ansible, compose, helm, infrastructure, pipelines, read_evidence
+from assessment.parsers import ansible, compose, helm, infrastructure, pipelines
 from assessment.parsers.base import ParseError
+from assessment.parsers.reading import read_evidence
 
 from .conftest import SAMPLES
 from .fuzz import evidence, mutations

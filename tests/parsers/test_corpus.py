@@ -10,7 +10,8 @@ import io
 import pytest
 import yaml
 
-from assessment.parsers import ParseError, read_evidence
+from assessment.parsers.base import ParseError
+from assessment.parsers.reading import read_evidence
 
 from .conftest import SAMPLES
 

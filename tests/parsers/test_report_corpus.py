@@ -7,7 +7,7 @@ from fractions import Fraction
 import pytest
 import yaml
 
-from assessment.parsers import read_evidence
+from assessment.parsers.reading import read_evidence
 
 from .conftest import SAMPLES
 

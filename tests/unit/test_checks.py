@@ -240,7 +240,7 @@ def test_a_trend_needs_two_reports():
 
 
 def test_every_kind_a_parser_gives_has_a_name_in_both_languages():
-    from assessment.parsers import READERS
+    from assessment.parsers.reading import READERS
     from assessment.scoring.phrases import KINDS
 
     assert {kind for kind, _recognises, _parse in READERS} <= set(KINDS)
