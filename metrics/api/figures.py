@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from assessment.access import access_project
+from assessment.api.query import QueryParameters
 from assessment.api.schema import error_responses
 from metrics.periods import KINDS, MAX_PERIODS, WEEK, site_zone
 from metrics.selectors.dashboard import ProjectDashboard, choose_periods, project_dashboard
@@ -39,7 +40,7 @@ def _figure(help_text: str) -> serializers.FloatField:
     return serializers.FloatField(allow_null=True, help_text=help_text + " Null without data.")
 
 
-class MetricsQuery(serializers.Serializer):
+class MetricsQuery(QueryParameters):
     period = serializers.ChoiceField(choices=list(KINDS), default=WEEK)
     start = serializers.DateField(required=False, help_text="First day (YYYY-MM-DD); its period is included.")
     end = serializers.DateField(required=False, help_text="Last day (YYYY-MM-DD), default today.")
