@@ -121,12 +121,13 @@ def event_summaries(project_ids: list[int]) -> dict[int, EventSummary]:
     return {project_id: EventSummary(counts[project_id], latest[project_id]) for project_id in counts}
 
 
-def project_dashboard(project: Project, periods: list[Period]) -> ProjectDashboard:
-    """The figures of the project over the periods (consecutive, of one kind, at least one)."""
+def project_dashboard(project: Project, periods: list[Period], *, look_elsewhere: bool = False) -> ProjectDashboard:
+    """The figures of the project over the periods (consecutive, of one kind, at least one); with look_elsewhere,
+    when they hold no event, the summary of the project's events in other periods."""
     series = figures_for_projects([project.pk], periods)[project.pk]
     coverage = latest_coverage([project.pk]).get(project.pk)
     dashboard = ProjectDashboard(project, periods[0].kind, series, coverage, band_table())
-    if dashboard.has_events:
+    if dashboard.has_events or not look_elsewhere:
         return dashboard
     return replace(dashboard, elsewhere=event_summaries([project.pk]).get(project.pk))
 

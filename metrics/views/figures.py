@@ -32,7 +32,8 @@ def _end(request) -> datetime.date | None:
 def project_metrics(request, project_id: int):
     project = access_project(request.user, project_id)
     kind, end = _kind(request, WEEK), _end(request)
-    dashboard = project_dashboard(project, recent_periods(end, kind) if end else choose_periods(kind, None, None))
+    periods = recent_periods(end, kind) if end else choose_periods(kind, None, None)
+    dashboard = project_dashboard(project, periods, look_elsewhere=True)
     context = {"project": project, "dashboard": dashboard, "kinds": KINDS, "end": end}
     return render(request, "metrics/project.html", context)
 
