@@ -53,9 +53,11 @@ def test_the_accepted_query_parameters_still_answer(api_as, manager, assessment,
 
 
 def test_one_unknown_parameter_among_accepted_ones_is_still_refused(api_as, manager, project):
-    response = api_as(manager).get(f"/api/v1/projects/{project.pk}/metrics/?period=week&from=2026-01-01")
-    body = assert_error_shape(response, 400, "from")
+    url = f"/api/v1/projects/{project.pk}/metrics/?period=week&from=2026-01-01"
+    body = assert_error_shape(api_as(manager).get(url, HTTP_ACCEPT_LANGUAGE="en"), 400, "from")
     assert body["errors"] == {"from": ["Unknown query parameter. Accepted: period, start, end."]}
+    chinese = api_as(manager).get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    assert chinese["errors"] == {"from": ["未知的查询参数。可用参数：period, start, end。"]}
 
 
 def test_the_schema_documents_the_accepted_parameters(client):
