@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from assessment.access import Action, access_assessment, access_project, visible_assessments, visible_maturity_models
 from assessment.api.pagination import CappedLimitOffsetPagination
 from assessment.api.parsers import JSONParser
+from assessment.api.query import PagedQueryParameters
 from assessment.api.schema import error_responses
 from assessment.models import Assessment, MaturityModel
 from assessment.selectors.projects import with_progress
@@ -65,7 +66,7 @@ class AssessmentListView(GenericAPIView):
     pagination_class = CappedLimitOffsetPagination
     parser_classes = [JSONParser]
 
-    class AssessmentFilter(serializers.Serializer):
+    class AssessmentFilter(PagedQueryParameters):
         project = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 
     class AssessmentCreateInput(serializers.Serializer):

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from assessment.access import access_assessment
 from assessment.api.pagination import CappedLimitOffsetPagination
 from assessment.api.parsers import JSONParser
+from assessment.api.query import PagedQueryParameters
 from assessment.api.review import body_or_empty
 from assessment.api.schema import error_responses
 from assessment.models import AuditEntry, Notification
@@ -25,7 +26,7 @@ class AuditEntryOutput(serializers.ModelSerializer):
         fields = ["id", "created_at", "actor", "action", "target", "before", "after"]
 
 
-class AuditFilterInput(serializers.Serializer):
+class AuditFilterInput(PagedQueryParameters):
     kind = serializers.ChoiceField(choices=KINDS, required=False, help_text="The first word of the action.")
     actor = serializers.CharField(max_length=150, required=False, help_text="A user name, or - for the system.")
     since = serializers.DateField(required=False)

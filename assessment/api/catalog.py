@@ -1,10 +1,12 @@
 """Read-only catalogue API: /api/v1/catalog/models/ with parts, sub-domains, items, sub-items and criteria."""
 
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 
 from assessment.access import visible_maturity_models
 from assessment.api.pagination import CappedLimitOffsetPagination
+from assessment.api.query import PagedQueryParameters, read_query
 from assessment.models import Criterion, Item, MaturityModel, ModelLevel, Part, SubDomain, SubItem
 from assessment.selectors import catalog as selectors
 
@@ -76,6 +78,11 @@ class MaturityModelSerializer(serializers.ModelSerializer):
         ]
 
 
+class CatalogQuery(PagedQueryParameters):
+    key = serializers.CharField(required=False, max_length=60, help_text="Only the versions of this model.")
+
+
+@extend_schema_view(list=extend_schema(parameters=[CatalogQuery]))
 class MaturityModelViewSet(viewsets.ReadOnlyModelViewSet):
     """Maturity models with their whole tree. Filter with ?key=caict-devops."""
 
@@ -85,6 +92,6 @@ class MaturityModelViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         queryset = visible_maturity_models(self.request.user).order_by("key", "-loaded_at")
-        if key := self.request.query_params.get("key"):
+        if self.action == "list" and (key := read_query(CatalogQuery, self.request).get("key")):
             queryset = queryset.filter(key=key)
         return selectors.full_tree(queryset)

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from assessment.access import Action, access_assessment, access_organisation
 from assessment.api.levels import GroupLevelOutput, group_data, levels_data
+from assessment.api.query import QueryParameters
 from assessment.api.schema import error_responses
 from assessment.models import ReportFile, ReportKind, ReportStatus
 from assessment.reports.exports import FORMATS
@@ -127,7 +128,7 @@ def report_data(report: Report) -> dict:
     }
 
 
-class ReportQuery(serializers.Serializer):
+class ReportQuery(QueryParameters):
     reading = serializers.ChoiceField(choices=READINGS, default=PROVISIONAL)
 
 
@@ -184,7 +185,7 @@ class ReportPdfView(APIView):
         return response
 
 
-class ExportQuery(serializers.Serializer):
+class ExportQuery(QueryParameters):
     format = serializers.ChoiceField(choices=["csv", "xlsx", "json"], default="csv")
 
 
@@ -221,7 +222,7 @@ class ExportView(APIView):
         return response
 
 
-class PortfolioQuery(serializers.Serializer):
+class PortfolioQuery(QueryParameters):
     organisation = serializers.SlugField(help_text="The organisation's short name.")
     q = serializers.CharField(required=False, default="", max_length=100)
     state = serializers.CharField(required=False, default="", max_length=20)

@@ -11,8 +11,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from assessment.access import access_project
+from assessment.api.query import QueryParameters
 from assessment.api.schema import error_responses
 from metrics.selectors.dashboard import ProjectDashboard, choose_periods, project_dashboard
+from metrics.selectors.definitions import COMPANIONS, DEFINITIONS
 from metrics.selectors.figures import PeriodFigures
 from metrics.selectors.periods import KINDS, MAX_PERIODS, WEEK, site_zone
 
@@ -35,11 +37,13 @@ FIGURES = [
 ]
 
 
-def _figure(help_text: str) -> serializers.FloatField:
-    return serializers.FloatField(allow_null=True, help_text=help_text + " Null without data.")
+def _figure(name: str, prefix: str) -> serializers.FloatField:
+    """A figure documented by its definition (metrics/selectors/definitions.py)."""
+    definition = DEFINITIONS[COMPANIONS.get(name, name)]
+    return serializers.FloatField(allow_null=True, help_text=definition.describe(f"{prefix} "))
 
 
-class MetricsQuery(serializers.Serializer):
+class MetricsQuery(QueryParameters):
     period = serializers.ChoiceField(choices=list(KINDS), default=WEEK)
     start = serializers.DateField(required=False, help_text="First day (YYYY-MM-DD); its period is included.")
     end = serializers.DateField(required=False, help_text="Last day (YYYY-MM-DD), default today.")
@@ -65,20 +69,20 @@ class PeriodOutput(serializers.Serializer):
     changes = serializers.IntegerField(help_text="Changes deployed to production in the period.")
     incidents = serializers.IntegerField(help_text="Incidents opened in the period.")
     builds = serializers.IntegerField(help_text="Builds finished in the period (cancelled ones left out).")
-    deployment_frequency_per_week = _figure("Successful production deployments per week.")
-    deployment_frequency_per_day = _figure("Successful production deployments per day.")
+    deployment_frequency_per_week = _figure("deployment_frequency_per_week", "Per week; null without data.")
+    deployment_frequency_per_day = _figure("deployment_frequency_per_day", "Per day; null without data.")
     max_deployments_per_day = serializers.IntegerField(allow_null=True, help_text="The busiest day's count.")
-    lead_time_median_hours = _figure("Change lead time (merge, or authoring, to deployment), median.")
-    lead_time_p90_hours = _figure("Change lead time, 90th percentile.")
-    change_fail_rate = _figure("Production deployments that failed or caused an incident, 0..1.")
-    recovery_median_hours = _figure("Incident opened to resolved, or failure to next success, median.")
-    rework_rate = _figure("Production deployments following a failed change, 0..1.")
-    build_duration_median_seconds = _figure("Build duration, median.")
-    build_duration_p90_seconds = _figure("Build duration, 90th percentile.")
-    pipeline_success_rate = _figure("Green builds over finished builds, 0..1.")
-    delivery_cycle_median_days = _figure("A change's authoring to its deployment, median.")
-    release_per_week = _figure("Distinct versions successfully deployed to production per week.")
-    ci_feedback_median_minutes = _figure("A red run's first failure to the next green build, median.")
+    lead_time_median_hours = _figure("lead_time_median_hours", "Median, hours; null without data.")
+    lead_time_p90_hours = _figure("lead_time_p90_hours", "90th percentile, hours; null without data.")
+    change_fail_rate = _figure("change_fail_rate", "0..1; null without data.")
+    recovery_median_hours = _figure("recovery_median_hours", "Median, hours; null without data.")
+    rework_rate = _figure("rework_rate", "0..1; null without data.")
+    build_duration_median_seconds = _figure("build_duration_median_seconds", "Median, seconds; null without data.")
+    build_duration_p90_seconds = _figure("build_duration_p90_seconds", "90th percentile, seconds; null without data.")
+    pipeline_success_rate = _figure("pipeline_success_rate", "0..1; null without data.")
+    delivery_cycle_median_days = _figure("delivery_cycle_median_days", "Median, days; null without data.")
+    release_per_week = _figure("release_per_week", "Per week; null without data.")
+    ci_feedback_median_minutes = _figure("ci_feedback_median_minutes", "Median, minutes; null without data.")
     bands = serializers.DictField(
         child=serializers.ChoiceField(choices=["elite", "high", "medium", "low"], allow_null=True),
         help_text="The DORA band of each banded figure (null without a value).",
@@ -103,7 +107,7 @@ class MetricsOutput(serializers.Serializer):
     period = serializers.ChoiceField(choices=list(KINDS))
     time_zone = serializers.CharField()
     bands = BandSourceOutput()
-    test_coverage = CoverageOutput(allow_null=True, help_text="From the latest scored coverage evidence.")
+    test_coverage = CoverageOutput(allow_null=True, help_text=DEFINITIONS["test_coverage"].describe("0..1. "))
     periods = PeriodOutput(many=True)
 
 

@@ -1,16 +1,18 @@
 """Reads for the metrics pages and API: a project's figures over a range of periods, the latest test coverage
-from scored evidence, and an organisation's projects side by side. A constant number of queries each."""
+from scored evidence, an organisation's projects side by side, and, where the periods shown hold no event, how
+many events the figures would count and when the latest was. A constant number of queries each."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, Max, OuterRef, Subquery
 from django.utils import timezone
 
 from assessment.models import Assessment, Evidence, Organisation, Project, ScoringStatus
 from metrics.bands import BandTable, band_table
+from metrics.models import Build, BuildResult, Change, Deployment, Incident
 from metrics.selectors.figures import PeriodFigures, figures_for_projects
-from metrics.selectors.periods import Period, latest_complete, periods_between, recent_periods
+from metrics.selectors.periods import Period, latest_complete, periods_between, recent_periods, site_zone
 
 COVERAGE_FACT = "coverage.line_rate"
 
@@ -24,12 +26,25 @@ class Coverage:
 
 
 @dataclass(frozen=True)
+class EventSummary:
+    """The events of a project that the figures count, over all time."""
+
+    count: int
+    latest_at: datetime.datetime
+
+    @property
+    def latest_day(self) -> datetime.date:
+        return self.latest_at.astimezone(site_zone()).date()
+
+
+@dataclass(frozen=True)
 class ProjectDashboard:
     project: Project
     kind: str
     series: list[PeriodFigures]
     coverage: Coverage | None
     bands: BandTable
+    elsewhere: EventSummary | None = None  # set when the periods shown hold no event but others do
 
     @property
     def current(self) -> PeriodFigures | None:
@@ -45,6 +60,7 @@ class ProjectRow:
     project: Project
     figures: PeriodFigures
     coverage: Coverage | None
+    elsewhere: EventSummary | None = None
 
 
 def choose_periods(kind: str, first_day: datetime.date | None, last_day: datetime.date | None) -> list[Period]:
@@ -78,11 +94,42 @@ def latest_coverage(project_ids: list[int]) -> dict[int, Coverage]:
     return found
 
 
-def project_dashboard(project: Project, periods: list[Period]) -> ProjectDashboard:
-    """The figures of the project over the periods (consecutive, of one kind, at least one)."""
+# Each kind of event with the time the figures file it under (metrics/selectors/figures.py) and the rows they read.
+_ANCHORED = (
+    (Deployment.objects.filter(is_production=True), "finished_at"),
+    (Change.objects.filter(deployed_at__isnull=False), "deployed_at"),
+    (Build.objects.exclude(result=BuildResult.CANCELLED), "finished_at"),
+    (Incident.objects.all(), "opened_at"),
+)
+
+
+def event_summaries(project_ids: list[int]) -> dict[int, EventSummary]:
+    """Per project with any, how many events the figures count and the latest one's time (one query)."""
+    first, *others = [
+        queryset.filter(project_id__in=project_ids)
+        .values("project_id")
+        .order_by()
+        .annotate(count=Count("pk"), latest=Max(anchor))
+        for queryset, anchor in _ANCHORED
+    ]
+    counts: dict[int, int] = {}
+    latest: dict[int, datetime.datetime] = {}
+    for row in first.union(*others, all=True):
+        project_id = row["project_id"]
+        counts[project_id] = counts.get(project_id, 0) + row["count"]
+        latest[project_id] = max(latest.get(project_id, row["latest"]), row["latest"])
+    return {project_id: EventSummary(counts[project_id], latest[project_id]) for project_id in counts}
+
+
+def project_dashboard(project: Project, periods: list[Period], *, look_elsewhere: bool = False) -> ProjectDashboard:
+    """The figures of the project over the periods (consecutive, of one kind, at least one); with look_elsewhere,
+    when they hold no event, the summary of the project's events in other periods."""
     series = figures_for_projects([project.pk], periods)[project.pk]
     coverage = latest_coverage([project.pk]).get(project.pk)
-    return ProjectDashboard(project, periods[0].kind, series, coverage, band_table())
+    dashboard = ProjectDashboard(project, periods[0].kind, series, coverage, band_table())
+    if dashboard.has_events or not look_elsewhere:
+        return dashboard
+    return replace(dashboard, elsewhere=event_summaries([project.pk]).get(project.pk))
 
 
 def organisation_overview(organisation: Organisation, kind: str) -> tuple[Period, list[ProjectRow]]:
@@ -91,4 +138,9 @@ def organisation_overview(organisation: Organisation, kind: str) -> tuple[Period
     projects = list(Project.objects.filter(organisation=organisation).order_by("name"))
     ids = [project.pk for project in projects]
     figures, coverage = figures_for_projects(ids, [period]), latest_coverage(ids)
-    return period, [ProjectRow(project, figures[project.pk][0], coverage.get(project.pk)) for project in projects]
+    quiet = [project_id for project_id in ids if not figures[project_id][0].has_events]
+    elsewhere = event_summaries(quiet) if quiet else {}
+    return period, [
+        ProjectRow(project, figures[project.pk][0], coverage.get(project.pk), elsewhere.get(project.pk))
+        for project in projects
+    ]

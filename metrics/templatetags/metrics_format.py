@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from metrics.bands import BAND_LABELS, BAND_ORDER, shading
 from metrics.selectors.dashboard import ProjectDashboard
+from metrics.selectors.definitions import DEFINITIONS
 from metrics.selectors.figures import PeriodFigures
 
 register = template.Library()
@@ -175,11 +176,17 @@ def figure_panels(dashboard: ProjectDashboard) -> list[dict]:
                 "band": current.bands.get(name) if current and banded else None,
                 "is_banded": banded,
                 "detail": detail,
+                "definition": DEFINITIONS[name],
                 "chart": _chart(label, name, unit, banded, dashboard.series),
                 "rows": [(period_label(figures), show(getattr(figures, name), unit)) for figures in dashboard.series],
             }
         )
     return panels
+
+
+@register.simple_tag
+def figure_definition(name: str):
+    return DEFINITIONS[name]
 
 
 @register.simple_tag

@@ -1,5 +1,7 @@
 """The delivery-metrics pages: one project's trends, and an organisation's projects side by side."""
 
+import datetime
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -7,7 +9,7 @@ from django.views.decorators.http import require_GET
 from assessment.access import access_project
 from metrics.access import access_organisation_metrics
 from metrics.selectors.dashboard import choose_periods, organisation_overview, project_dashboard
-from metrics.selectors.periods import KINDS, MONTH, WEEK
+from metrics.selectors.periods import KINDS, MONTH, WEEK, recent_periods
 
 
 def _kind(request, default: str) -> str:
@@ -15,13 +17,25 @@ def _kind(request, default: str) -> str:
     return kind if kind in KINDS else default
 
 
+def _end(request) -> datetime.date | None:
+    """?end=YYYY-MM-DD: the last day shown (the recent periods up to it); anything else means today."""
+    try:
+        day = datetime.date.fromisoformat(request.GET.get("end", ""))
+    except ValueError:
+        return None
+    # Bounded so the periods before it stay valid dates.
+    return day if 1970 <= day.year <= 2999 else None
+
+
 @login_required
 @require_GET
 def project_metrics(request, project_id: int):
     project = access_project(request.user, project_id)
-    kind = _kind(request, WEEK)
-    dashboard = project_dashboard(project, choose_periods(kind, None, None))
-    return render(request, "metrics/project.html", {"project": project, "dashboard": dashboard, "kinds": KINDS})
+    kind, end = _kind(request, WEEK), _end(request)
+    periods = recent_periods(end, kind) if end else choose_periods(kind, None, None)
+    dashboard = project_dashboard(project, periods, look_elsewhere=True)
+    context = {"project": project, "dashboard": dashboard, "kinds": KINDS, "end": end}
+    return render(request, "metrics/project.html", context)
 
 
 @login_required

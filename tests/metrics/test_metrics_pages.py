@@ -1,5 +1,8 @@
 """The project metrics page and the organisation overview: who may see them, what they show, how many queries."""
 
+import datetime
+from html import unescape as html_unescape
+
 import pytest
 
 from tests.metrics.figure_events import deployment, hand_checked_week, settle
@@ -150,3 +153,46 @@ def test_an_empty_project_explains_itself(live_server, page, team, project, scre
 
 def test_managers_find_the_overview_from_their_home_page(client, manager, acme):
     assert b'href="/orgs/acme/metrics/"' in _get(client, manager, "/").content
+
+
+def test_events_only_outside_the_window_are_counted_dated_and_linked(client, team, project):
+    from django.utils import timezone
+
+    from tests.metrics.figure_events import SHANGHAI
+
+    last_year = timezone.now().astimezone(SHANGHAI) - datetime.timedelta(days=400)
+    deployment(project, last_year - datetime.timedelta(days=2))
+    deployment(project, last_year)
+    settle(project)
+    response = _get(client, team, f"/projects/{project.pk}/metrics/?period=week")
+    html = response.content.decode()
+    day = last_year.date().isoformat()
+    assert "No delivery events in the periods shown" in html and "No delivery events yet" not in html
+    assert f"This project has 2 delivery events outside these periods; the latest is from {day}." in html
+    link = f"?period=week&amp;end={day}"
+    assert link in html and '<svg class="trend"' not in html
+    shown = client.get(f"/projects/{project.pk}/metrics/" + html_unescape(link)).content.decode()
+    assert shown.count('<svg class="trend"') == 10 and "No delivery events" not in shown
+    assert f"Periods up to {day}." in shown
+
+
+def test_the_overview_links_a_quiet_project_to_its_latest_events(client, manager, project):
+    from django.utils import timezone
+
+    long_ago = timezone.now() - datetime.timedelta(days=300)
+    deployment(project, long_ago)
+    settle(project)
+    html = _get(client, manager, "/orgs/acme/metrics/?period=month").content.decode()
+    day = timezone.localtime(long_ago).date().isoformat()
+    assert f"/projects/{project.pk}/metrics/?period=month&amp;end={day}" in html
+    assert f"1 event, the latest from {day}" in html
+
+
+def test_a_project_page_in_chinese_counts_the_events_elsewhere(client, team, project):
+    from django.utils import timezone
+
+    deployment(project, timezone.now() - datetime.timedelta(days=300))
+    settle(project)
+    client.force_login(team)
+    html = client.get(f"/projects/{project.pk}/metrics/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "所示周期内没有交付事件" in html
