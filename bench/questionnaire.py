@@ -80,7 +80,7 @@ def never_viewed_assessments(user, count: int) -> list:
     """`count` more Part 3 assessments of the user's project, all answered, none opened yet."""
     from assessment.models import Answer, Criterion, Project
     from assessment.services.assessments import start_assessment
-    from bench.seed import VALUES
+    from bench.seed import VALUES, analyse
 
     project = Project.objects.filter(team=user).first()
     criteria = list(Criterion.objects.filter(model__key="caict-devops", subitem__item__subdomain__part__code="cd"))
@@ -92,6 +92,7 @@ def never_viewed_assessments(user, count: int) -> list:
             for n, criterion in enumerate(criteria)
         )
         created.append(assessment)
+    analyse()
     return created
 
 

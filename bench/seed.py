@@ -1,6 +1,7 @@
 """Builds a full-size assessment for benchmarks and query-count tests: all of Part 3 answered, 300 evidence."""
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 
 from assessment.models import Answer, Criterion, Evidence, EvidenceLink, Membership, Organisation, Project
 from assessment.selectors.catalog import current_model
@@ -37,4 +38,13 @@ def full_assessment(*, evidence_count: int = 300, slug: str = "bench"):
     EvidenceLink.objects.bulk_create(
         EvidenceLink(evidence=item, criterion=criteria[index % len(criteria)]) for index, item in enumerate(evidence)
     )
+    analyse()
     return user, assessment
+
+
+def analyse() -> None:
+    """Table statistics for the planner, as a database in use has them (autovacuum would gather them in time):
+    without them, plans for tables just filled are guesses."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")

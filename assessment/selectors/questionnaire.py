@@ -134,12 +134,30 @@ class Questionnaire:
         return self._neighbour(1)
 
 
-def _answers(assessment: Assessment) -> dict[int, AnswerView]:
-    """The assessment's answers by criterion id, as values: one query."""
-    rows = Answer.objects.filter(assessment=assessment).values_list(
-        "criterion_id", "value", "comment", "justification", "updated_at"
+def _answers_and_verdicts(assessment: Assessment) -> tuple[dict[int, AnswerView], dict[int, VerdictInfo]]:
+    """The team's answers and the automatic verdicts by criterion id, as values, in one query: two kinds of row
+    of one shape (criterion, value, two texts, a time), told apart by the last column."""
+    answers = (
+        Answer.objects.filter(assessment=assessment)
+        .annotate(kind=Value(_ANSWER, output_field=CharField()))
+        .values_list("criterion_id", "value", "comment", "justification", "updated_at", "kind")
     )
-    return {criterion_id: AnswerView(*values) for criterion_id, *values in rows}
+    verdicts = (
+        Verdict.objects.filter(assessment=assessment)
+        .annotate(kind=Value(_VERDICT, output_field=CharField()))
+        .values_list("criterion_id", "value", "explanation_zh", "explanation_en", "computed_at", "kind")
+    )
+    by_answer: dict[int, AnswerView] = {}
+    by_verdict: dict[int, VerdictInfo] = {}
+    for criterion_id, *values, kind in answers.union(verdicts, all=True):
+        if kind == _ANSWER:
+            by_answer[criterion_id] = AnswerView(*values)
+        else:
+            by_verdict[criterion_id] = VerdictInfo(*values)
+    return by_answer, by_verdict
+
+
+_ANSWER, _VERDICT = "answer", "verdict"
 
 
 def _progress(assessment: Assessment, scope: Scope, answered: Container[int]) -> dict[int, Progress]:
@@ -158,7 +176,7 @@ def _progress(assessment: Assessment, scope: Scope, answered: Container[int]) ->
 
 def overview(assessment: Assessment) -> Questionnaire:
     """Sub-domain tabs with progress and levels, without the questions (the assessment's summary page)."""
-    return _overview(assessment, catalog_scope(assessment), _answers(assessment), verdicts_of(assessment))
+    return _overview(assessment, catalog_scope(assessment), *_answers_and_verdicts(assessment))
 
 
 def _overview(
@@ -178,8 +196,8 @@ def questionnaire(assessment: Assessment, subdomain: SubDomain | None) -> Questi
     The catalogue comes from memory (one reading per model version); answers, verdicts, the shown criteria's
     evidence and the assessor's requests are one query each, however many questions there are."""
     scope = catalog_scope(assessment)
-    answers = _answers(assessment)
-    page = _overview(assessment, scope, answers, verdicts_of(assessment))
+    answers, verdicts = _answers_and_verdicts(assessment)
+    page = _overview(assessment, scope, answers, verdicts)
     page.current = subdomain
     page.requests = information_requests(assessment)
     shown = [subdomain] if subdomain else [tab.subdomain for tab in page.tabs]
