@@ -73,15 +73,15 @@ def test_the_api_reports_status_kind_facts_and_verdicts(client, team, assessment
 
 
 def test_a_file_no_machine_reads_is_not_shown_as_read(client, team, assessment, django_capture_on_commit_callbacks):
-    """A scripted Jenkinsfile the readers do not recognise sits beside a GitLab pipeline on one criterion: its
-    verdict is the pipeline's, says so, and says the Jenkinsfile was kept for a person."""
-    jenkinsfile = b"node('linux') {\n  stage('Build') { sh 'make' }\n}\n"
+    """A YAML file that no reader recognises (a list of owners) sits beside a GitLab pipeline on one criterion: its
+    verdict is the pipeline's, says so, and says the owners file was kept for a person."""
+    owners = b"owners:\n  - alice\n  - bob\nreview: weekly\n"
     with django_capture_on_commit_callbacks(execute=True):
         unread = add_evidence(
             assessment=assessment,
             actor=team,
             criteria_codes=[CODE],
-            upload=SimpleUploadedFile("Jenkinsfile", jenkinsfile),
+            upload=SimpleUploadedFile("owners.yml", owners),
         )
         add_evidence(
             assessment=assessment,
@@ -98,6 +98,6 @@ def test_a_file_no_machine_reads_is_not_shown_as_read(client, team, assessment, 
     assert verdict["uses_this_evidence"] is False
     assert "Test job found in gitlab-ci.yml" in verdict["explanation"]
     assert (
-        "Jenkinsfile is kept for review by a person: no machine reads it, and it was not used here."
+        "owners.yml is kept for review by a person: no machine reads it, and it was not used here."
         in (verdict["explanation"])
     )
