@@ -382,8 +382,9 @@ def find_subdomain(assessment: Assessment, code: str) -> SubDomain | None:
 
 
 def questionnaire_urls(assessment: Assessment) -> dict[str, str]:
-    """URL prefixes the rows complete with a criterion code: reversing once per page, not once per row."""
+    """URL prefixes the page completes with a sub-domain or criterion code: reversing once per page, not per row."""
     return {
+        "questionnaire": reverse("questionnaire", args=(assessment.pk, "CODE")).removesuffix("CODE/"),
         "answers": reverse("answer-save", args=(assessment.pk, "CODE")).removesuffix("CODE/"),
         "evidence_add": reverse("evidence-add", args=(assessment.pk,)),
         "evidence_attach": reverse("evidence-attach", args=(assessment.pk,)),
