@@ -16,6 +16,7 @@ from assessment.models import Assessment, AssessmentState, Criterion, Evidence, 
 from assessment.parsers.reading import ParseError, read_evidence
 from assessment.scoring.checks import EvidenceFacts, evaluate
 from assessment.services import audit
+from assessment.services.evidence_store import DigestMismatch, store_errors, verify_digest
 from assessment.services.levels import refresh_stored_levels
 
 MAX_ATTEMPTS = 3
@@ -61,9 +62,11 @@ def score_evidence_now(*, evidence_id: int, task_id: str) -> None:
     if evidence is None:
         return
     try:
-        with evidence.file.open("rb") as stream:
+        with store_errors(), evidence.file.open("rb") as stream:
+            # Through the store (a worker may share no disk with the web process), checked against the upload.
+            verify_digest(stream, sha256=evidence.sha256, size=evidence.size)
             result = read_evidence(stream, name=evidence.name)
-    except ParseError as error:
+    except (ParseError, DigestMismatch) as error:
         _finish(evidence, status=ScoringStatus.FAILED, reason=error.reason)
     except FileNotFoundError:
         _finish(evidence, status=ScoringStatus.FAILED, reason="The stored file is missing.")
