@@ -103,7 +103,13 @@ def test_an_s3_compatible_store_is_chosen_by_settings_and_kept_private():
     )
     result = start_django({**PRODUCTION, **S3}, "shell", "-c", script)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1].split() == ["storages.backends.s3.S3Storage", "evidence", "path", "None", "True"]
+    assert result.stdout.splitlines()[-1].split() == [
+        "storages.backends.s3.S3Storage",
+        "evidence",
+        "path",
+        "None",
+        "True",
+    ]
     local = start_django({**PRODUCTION}, "shell", "-c", "from django.conf import settings as s; print(s.STORAGES)")
     assert "FileSystemStorage" in local.stdout, local.stderr
 
