@@ -1,0 +1,91 @@
+"""A real S3-compatible server (moto in server mode) on a loopback port, and settings that store evidence in it."""
+
+import socket
+
+import boto3
+import pytest
+
+BUCKET = "evidence"
+KEYS = {"access_key": "maturity-test", "secret_key": "maturity-test-secret"}
+
+
+def free_port() -> int:
+    """A port nothing listens on (free now; also what a stopped store looks like)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class ObjectStore:
+    """The moto server, which can be stopped and started again on its port with its objects kept (moto keeps
+    them in this process, not in the server thread)."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.server = None
+
+    def start(self) -> None:
+        from moto.server import ThreadedMotoServer
+
+        self.server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
+        self.server.start()
+
+    def stop(self) -> None:
+        self.server.stop()
+
+    def client(self):
+        return boto3.client(
+            "s3",
+            endpoint_url=self.endpoint,
+            region_name="us-east-1",
+            aws_access_key_id=KEYS["access_key"],
+            aws_secret_access_key=KEYS["secret_key"],
+        )
+
+    def read(self, key: str) -> bytes:
+        return self.client().get_object(Bucket=BUCKET, Key=key)["Body"].read()
+
+    def names(self) -> list[str]:
+        return [item["Key"] for item in self.client().list_objects_v2(Bucket=BUCKET).get("Contents", [])]
+
+
+def storage_options(endpoint: str) -> dict:
+    """What config.env.s3_storage gives for these values (tests/test_settings.py checks that it reads them)."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": BUCKET,
+            "endpoint_url": endpoint,
+            "region_name": "us-east-1",
+            **KEYS,
+            "addressing_style": "path",
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "max_memory_size": 4 * 1024 * 1024,
+        },
+    }
+
+
+@pytest.fixture(scope="session")
+def object_store():
+    store = ObjectStore()
+    store.start()
+    store.client().create_bucket(Bucket=BUCKET)
+    yield store
+    store.stop()
+
+
+@pytest.fixture
+def s3_evidence(settings, object_store, evidence_storage):
+    """Evidence goes to the S3 server; the web side's own local folder (EVIDENCE_ROOT) must stay empty."""
+    settings.EVIDENCE_ROOT = evidence_storage
+    settings.STORAGES = {**settings.STORAGES, "default": storage_options(object_store.endpoint)}
+    return object_store
+
+
+@pytest.fixture
+def store_down(settings, evidence_storage):
+    """The store's address answers nothing (a closed port)."""
+    settings.STORAGES = {**settings.STORAGES, "default": storage_options(f"http://127.0.0.1:{free_port()}")}
