@@ -4,6 +4,7 @@ import socket
 
 import boto3
 import pytest
+import redis
 
 BUCKET = "evidence"
 KEYS = {"access_key": "maturity-test", "secret_key": "maturity-test-secret"}
@@ -89,3 +90,16 @@ def s3_evidence(settings, object_store, evidence_storage):
 def store_down(settings, evidence_storage):
     """The store's address answers nothing (a closed port)."""
     settings.STORAGES = {**settings.STORAGES, "default": storage_options(f"http://127.0.0.1:{free_port()}")}
+
+
+@pytest.fixture(scope="session")
+def broker_url(django_db_setup):
+    """A broker database of its own (the configured number + 1), flushed: no in-process worker listens there."""
+    from django.conf import settings
+
+    if settings.CELERY_BROKER_URL.startswith("memory"):
+        pytest.fail("worker tests need CELERY_BROKER_URL pointing at Redis (scripts/test sets it)")
+    base, _, number = settings.CELERY_BROKER_URL.rpartition("/")
+    url = f"{base}/{int(number or 0) + 1}"
+    redis.Redis.from_url(url).flushdb()
+    return url

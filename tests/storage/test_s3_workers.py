@@ -4,7 +4,6 @@ S3-compatible store (moto on loopback), and retries until the store answers agai
 import time
 
 import pytest
-import redis
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
@@ -14,19 +13,6 @@ from tests.storage.test_s3_evidence import CRITERION, JUNIT, api_upload, local_f
 from tests.storage.workers import publishing_to, worker_process
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def broker_url(django_db_setup):
-    """A broker database of its own (the configured number + 1), flushed: no in-process worker listens there."""
-    from django.conf import settings
-
-    if settings.CELERY_BROKER_URL.startswith("memory"):
-        pytest.fail("worker tests need CELERY_BROKER_URL pointing at Redis (scripts/test sets it)")
-    base, _, number = settings.CELERY_BROKER_URL.rpartition("/")
-    url = f"{base}/{int(number or 0) + 1}"
-    redis.Redis.from_url(url).flushdb()
-    return url
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,5 @@
-"""Celery workers in their own processes, each with its own working folder and EVIDENCE_ROOT: they share nothing
-with the test (the web side) but the database, the broker and the object store."""
+"""Celery workers and web servers in their own processes, each with its own working folder and EVIDENCE_ROOT: they
+share nothing but the database, the broker and the object store."""
 
 import os
 import subprocess
@@ -41,6 +41,39 @@ def worker_environment(*, folder: Path, broker_url: str, endpoint: str) -> dict[
         "EVIDENCE_S3_ACCESS_KEY_ID": KEYS["access_key"],
         "EVIDENCE_S3_SECRET_ACCESS_KEY": KEYS["secret_key"],
     }
+
+
+@contextmanager
+def web_process(*, port: int, folder: Path, broker_url: str, endpoint: str):
+    """gunicorn serving the app on a loopback port until the block ends; waits until /healthz answers."""
+    import urllib.request
+
+    folder.mkdir(parents=True, exist_ok=True)
+    log = folder / "web.log"
+    command = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}"]
+    command += ["--workers", "1", "--threads", "4", "--chdir", str(settings.BASE_DIR)]
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            command,
+            cwd=folder,
+            env=worker_environment(folder=folder, broker_url=broker_url, endpoint=endpoint),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the web server did not start:\n{log.read_text()}") from None
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 @contextmanager
