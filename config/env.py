@@ -104,6 +104,16 @@ def s3_storage() -> dict:
         raise ImproperlyConfigured(
             f"Environment variable EVIDENCE_S3_ENDPOINT_URL must start with http:// or https://, not {endpoint!r}."
         )
+    from botocore.config import Config  # only when the store is S3: a local install does not pay for boto
+
+    style = env_choice("EVIDENCE_S3_ADDRESSING_STYLE", "path", choices=("path", "virtual"))
+    # A store that does not answer fails a request within seconds (then 503) instead of holding it for minutes.
+    client = Config(
+        s3={"addressing_style": style},
+        connect_timeout=5,
+        read_timeout=60,
+        retries={"max_attempts": 3, "mode": "standard"},
+    )
     return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -112,7 +122,8 @@ def s3_storage() -> dict:
             "region_name": env_str("EVIDENCE_S3_REGION", "") or None,
             "access_key": env_str("EVIDENCE_S3_ACCESS_KEY_ID"),
             "secret_key": env_str("EVIDENCE_S3_SECRET_ACCESS_KEY"),
-            "addressing_style": env_choice("EVIDENCE_S3_ADDRESSING_STYLE", "path", choices=("path", "virtual")),
+            "addressing_style": style,
+            "client_config": client,
             # Private objects: no ACL is sent (the bucket's own, private, applies), links are signed and short-lived.
             "default_acl": None,
             "querystring_auth": True,

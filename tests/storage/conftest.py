@@ -1,10 +1,14 @@
 """A real S3-compatible server (moto in server mode) on a loopback port, and settings that store evidence in it."""
 
+import os
 import socket
+from unittest import mock
 
 import boto3
 import pytest
 import redis
+
+from config.env import s3_storage
 
 BUCKET = "evidence"
 KEYS = {"access_key": "maturity-test", "secret_key": "maturity-test-secret"}
@@ -52,21 +56,17 @@ class ObjectStore:
 
 
 def storage_options(endpoint: str) -> dict:
-    """What config.env.s3_storage gives for these values (tests/test_settings.py checks that it reads them)."""
-    return {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": BUCKET,
-            "endpoint_url": endpoint,
-            "region_name": "us-east-1",
-            **KEYS,
-            "addressing_style": "path",
-            "default_acl": None,
-            "querystring_auth": True,
-            "file_overwrite": False,
-            "max_memory_size": 4 * 1024 * 1024,
-        },
+    """STORAGES["default"] exactly as the settings build it from the EVIDENCE_S3_* variables."""
+    variables = {
+        "EVIDENCE_S3_BUCKET": BUCKET,
+        "EVIDENCE_S3_ENDPOINT_URL": endpoint,
+        "EVIDENCE_S3_REGION": "us-east-1",
+        "EVIDENCE_S3_ACCESS_KEY_ID": KEYS["access_key"],
+        "EVIDENCE_S3_SECRET_ACCESS_KEY": KEYS["secret_key"],
+        "EVIDENCE_S3_ADDRESSING_STYLE": "path",
     }
+    with mock.patch.dict(os.environ, variables):
+        return s3_storage()
 
 
 @pytest.fixture(scope="session")
