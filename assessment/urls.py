@@ -19,6 +19,7 @@ urlpatterns = [
     # pages
     path("", pages.home, name="home"),
     path("healthz", pages.health, name="health"),
+    path("readyz", pages.ready, name="ready"),
     # catalogue browser
     path("catalog/", catalog.model_list, name="catalog-models"),
     path("catalog/<slug:key>/<str:version>/", catalog.model_detail, name="catalog-model"),

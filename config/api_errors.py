@@ -15,7 +15,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler, set_rollback
 
-from assessment.services.exceptions import RuleViolation
+from assessment.services.exceptions import RuleViolation, StoreUnavailable
 
 
 def _flatten(errors, prefix: str = "") -> dict[str, list[str]]:
@@ -54,9 +54,16 @@ def _oversize_request_response(exc: Exception) -> Response:
     return Response({"detail": message, "errors": {}}, status=status.HTTP_400_BAD_REQUEST)
 
 
+def store_unavailable_message() -> str:
+    return _("The file store is unavailable, so nothing was saved; try again in a minute.")
+
+
 def handle_api_exception(exc, context):
     if isinstance(exc, RuleViolation):
         return _rule_violation_response(exc)
+    if isinstance(exc, StoreUnavailable):
+        set_rollback()
+        return Response({"detail": store_unavailable_message(), "errors": {}}, status=503)
     if isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
         # Django would answer these with an HTML page; API clients get the error shape.
         return _oversize_request_response(exc)

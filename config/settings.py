@@ -6,7 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from config.env import REQUIRED, env_bool, env_database, env_int, env_list, env_str
+from config.env import REQUIRED, env_bool, env_choice, env_database, env_int, env_list, env_str, s3_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -115,8 +115,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded evidence lives outside the web root and is only ever served through an access-checked view.
 EVIDENCE_ROOT = Path(env_str("EVIDENCE_ROOT", str(BASE_DIR / "var" / "evidence")))
 MEDIA_ROOT = EVIDENCE_ROOT
+# Local disk by default; with EVIDENCE_STORAGE=s3 every web process and worker reads the same S3-compatible store.
+EVIDENCE_STORAGE = env_choice("EVIDENCE_STORAGE", "local", choices=("local", "s3"))
 STORAGES = {
-    "default": {
+    "default": s3_storage()
+    if EVIDENCE_STORAGE == "s3"
+    else {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": EVIDENCE_ROOT},
     },
@@ -147,7 +151,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not 
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # container health checks speak plain HTTP inside the network
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # container health checks speak plain HTTP inside the network
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CSP = {

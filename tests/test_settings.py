@@ -17,10 +17,22 @@ PRODUCTION = {
     "CELERY_BROKER_URL": "redis://redis.example.com:6379/0",
 }
 
+S3 = {
+    "EVIDENCE_STORAGE": "s3",
+    "EVIDENCE_S3_BUCKET": "evidence",
+    "EVIDENCE_S3_ENDPOINT_URL": "http://minio:9000",
+    "EVIDENCE_S3_ACCESS_KEY_ID": "maturity",
+    "EVIDENCE_S3_SECRET_ACCESS_KEY": "a-secret",
+}
+
 
 def start_django(env: dict[str, str], *command: str) -> subprocess.CompletedProcess:
     ignored = {*PRODUCTION, "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    clean = {key: value for key, value in os.environ.items() if key not in ignored and not key.startswith("SECURE")}
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ignored and not key.startswith(("SECURE", "EVIDENCE_S"))
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *(command or ("check",))],
         cwd=settings.BASE_DIR,
@@ -60,6 +72,20 @@ def test_production_values_pass_check_deploy():
             {"SECURE_HSTS_SECONDS": "-1"},
             "Environment variable SECURE_HSTS_SECONDS must be at least 0, not -1.",
         ),
+        ({"EVIDENCE_STORAGE": "ftp"}, "Environment variable EVIDENCE_STORAGE must be one of local, s3, not 'ftp'."),
+        ({**S3, "EVIDENCE_S3_BUCKET": None}, "Environment variable EVIDENCE_S3_BUCKET is required but not set."),
+        (
+            {**S3, "EVIDENCE_S3_SECRET_ACCESS_KEY": None},
+            "Environment variable EVIDENCE_S3_SECRET_ACCESS_KEY is required but not set.",
+        ),
+        (
+            {**S3, "EVIDENCE_S3_ENDPOINT_URL": "minio:9000"},
+            "Environment variable EVIDENCE_S3_ENDPOINT_URL must start with http:// or https://",
+        ),
+        (
+            {**S3, "EVIDENCE_S3_ADDRESSING_STYLE": "dns"},
+            "Environment variable EVIDENCE_S3_ADDRESSING_STYLE must be one of path, virtual, not 'dns'.",
+        ),
     ],
 )
 def test_bad_configuration_stops_start_up_naming_the_variable(overrides, message):
@@ -67,6 +93,25 @@ def test_bad_configuration_stops_start_up_naming_the_variable(overrides, message
     result = start_django(env)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_an_s3_compatible_store_is_chosen_by_settings_and_kept_private():
+    script = (
+        "from django.conf import settings as s; o = s.STORAGES['default']; "
+        "print(o['BACKEND'], o['OPTIONS']['bucket_name'], o['OPTIONS']['addressing_style'], "
+        "o['OPTIONS']['default_acl'], o['OPTIONS']['querystring_auth'])"
+    )
+    result = start_django({**PRODUCTION, **S3}, "shell", "-c", script)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == [
+        "storages.backends.s3.S3Storage",
+        "evidence",
+        "path",
+        "None",
+        "True",
+    ]
+    local = start_django({**PRODUCTION}, "shell", "-c", "from django.conf import settings as s; print(s.STORAGES)")
+    assert "FileSystemStorage" in local.stdout, local.stderr
 
 
 def test_development_needs_no_secret():

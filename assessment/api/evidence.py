@@ -162,7 +162,7 @@ class EvidenceListView(GenericAPIView):
     @extend_schema(
         operation_id="assessments_evidence_create",
         request=EvidenceInput,
-        responses={201: EvidenceOutput, **error_responses(400, 403, 404, 409)},
+        responses={201: EvidenceOutput, **error_responses(400, 403, 404, 409, 503)},
     )
     def post(self, request, assessment_id: int):
         assessment = access_assessment(request.user, assessment_id, action=Action.WORK)

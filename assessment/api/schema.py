@@ -14,6 +14,7 @@ _MEANING = {
     403: "Your role does not allow this.",
     404: "No such object in your organisations.",
     409: "The object's state does not allow this (e.g. already submitted).",
+    503: "The file store did not answer; nothing was saved. Try again later.",
 }
 
 

@@ -19,6 +19,7 @@ from assessment.services.assessments import (
     not_in_scope_message,
     reopen_decisions,
 )
+from assessment.services.evidence_store import delete_quietly, store_errors
 from assessment.services.exceptions import RuleViolation
 from assessment.services.queueing import publish_after_commit
 from assessment.services.uploads import safe_display_name, safe_text, sniff_media_type
@@ -142,13 +143,14 @@ def add_evidence(
                 **fields,
             )
             if upload:
-                evidence.file.save("upload", File(upload), save=False)
+                with store_errors():
+                    evidence.file.save("upload", File(upload), save=False)
             evidence.save()
             _link_to_criteria(evidence, criteria, actor)
     except Exception:
         # Nothing half-written: a stored file without its record is removed again.
         if evidence is not None and evidence.file and evidence.file.name:
-            evidence.file.storage.delete(evidence.file.name)
+            delete_quietly(evidence.file.name)
         raise
     return evidence
 

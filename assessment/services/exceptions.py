@@ -8,3 +8,10 @@ class RuleViolation(Exception):
         super().__init__(message)
         self.message = message
         self.errors = errors if errors is not None else ({field: [message]} if field else {})
+
+
+class StoreUnavailable(OSError):
+    """The file store (local disk or an S3-compatible service) could not be reached; try again later.
+
+    An OSError, so tasks that retry transient I/O failures retry this one too.
+    """

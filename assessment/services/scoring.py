@@ -16,6 +16,8 @@ from assessment.models import Assessment, AssessmentState, Criterion, Evidence, 
 from assessment.parsers.reading import ParseError, read_evidence
 from assessment.scoring.checks import EvidenceFacts, evaluate
 from assessment.services import audit
+from assessment.services.evidence_store import DigestMismatch, store_errors, verify_digest
+from assessment.services.exceptions import StoreUnavailable
 from assessment.services.levels import refresh_stored_levels
 
 MAX_ATTEMPTS = 3
@@ -61,20 +63,31 @@ def score_evidence_now(*, evidence_id: int, task_id: str) -> None:
     if evidence is None:
         return
     try:
-        with evidence.file.open("rb") as stream:
+        with store_errors(), evidence.file.open("rb") as stream:
+            # Through the store (a worker may share no disk with the web process), checked against the upload.
+            verify_digest(stream, sha256=evidence.sha256, size=evidence.size)
             result = read_evidence(stream, name=evidence.name)
-    except ParseError as error:
+    except (ParseError, DigestMismatch) as error:
         _finish(evidence, status=ScoringStatus.FAILED, reason=error.reason)
     except FileNotFoundError:
         _finish(evidence, status=ScoringStatus.FAILED, reason="The stored file is missing.")
+    except StoreUnavailable:
+        # The store's fault, not the file's: this reading does not count toward the cap on readings.
+        _hand_back(evidence, counted=False)
+        raise
     except Exception:
-        # Transient (storage or database): hand it back so the retry (or the sweeper) can claim it again.
-        Evidence.objects.filter(pk=evidence.pk, status=ScoringStatus.SCORING).update(
-            status=ScoringStatus.PENDING, status_changed_at=timezone.now()
-        )
+        # Transient (database, or a time limit): hand it back so the retry (or the sweeper) can claim it again.
+        _hand_back(evidence, counted=True)
         raise
     else:
         _finish(evidence, status=ScoringStatus.SCORED, kind=result.kind, facts=result.facts, summary=result.summary)
+
+
+def _hand_back(evidence: Evidence, *, counted: bool) -> None:
+    attempts = F("attempts") if counted else F("attempts") - 1
+    Evidence.objects.filter(pk=evidence.pk, status=ScoringStatus.SCORING).update(
+        status=ScoringStatus.PENDING, status_changed_at=timezone.now(), attempts=attempts
+    )
 
 
 @transaction.atomic

@@ -1,7 +1,7 @@
 """Evidence in the questionnaire: add (file, link or note), attach to more criteria, remove, download."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,7 +12,8 @@ from assessment.forms.questionnaire import AttachEvidenceForm, CriterionForm, Ev
 from assessment.forms.upload_limits import oversize_message
 from assessment.selectors import questionnaire as selectors
 from assessment.services.evidence import add_evidence, attach_evidence, remove_evidence
-from assessment.services.exceptions import RuleViolation
+from assessment.services.evidence_store import store_errors
+from assessment.services.exceptions import RuleViolation, StoreUnavailable
 from assessment.views.assessments import questionnaire_page
 
 
@@ -48,6 +49,9 @@ def evidence_add(request, assessment_id: int):
             )
         except RuleViolation as violation:
             error = violation.message
+        except StoreUnavailable:
+            error = _("The file store is unavailable, so nothing was saved; try again in a minute.")
+            return _row_response(request, assessment, data["criterion"], error, status=503)
     elif not error:
         error = _form_error(form)
     return _row_response(request, assessment, request.POST.get("criterion", ""), error)
@@ -106,9 +110,15 @@ def evidence_download(request, evidence_id: int):
     evidence = access_evidence(request.user, evidence_id)
     if not evidence.file:
         raise Http404(_("This evidence has no file."))
-    response = FileResponse(
-        evidence.file.open("rb"), as_attachment=True, filename=evidence.name, content_type="application/octet-stream"
-    )
+    try:
+        # Streamed through the app from whichever store holds it: nothing links to the bucket itself.
+        with store_errors():
+            stream = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The stored file is missing.")) from None
+    except StoreUnavailable:
+        return HttpResponse(_("The file store is unavailable; try again in a minute."), status=503)
+    response = FileResponse(stream, as_attachment=True, filename=evidence.name, content_type="application/octet-stream")
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
@@ -122,7 +132,7 @@ def evidence_row(request, evidence_id: int):
     return _row_response(request, evidence.assessment, request.GET.get("criterion", ""), "", editable=editable)
 
 
-def _row_response(request, assessment, criterion_code: str, error: str, *, editable: bool = True):
+def _row_response(request, assessment, criterion_code: str, error: str, *, editable: bool = True, status: int = 0):
     criterion = selectors.find_criterion(assessment, criterion_code)
     if criterion is None:
         if error:
@@ -133,7 +143,7 @@ def _row_response(request, assessment, criterion_code: str, error: str, *, edita
         return redirect(reverse("questionnaire", args=(assessment.pk, subdomain.code)) + f"#c-{criterion.pk}")
     feedback = selectors.answer_feedback(assessment, criterion)
     feedback.row.error = error
-    status = 422 if error else 200
+    status = status or (422 if error else 200)
     if not request.htmx:
         subdomain = criterion.subitem.item.subdomain
         return questionnaire_page(request, assessment, subdomain, failed_row=feedback.row, status=status)

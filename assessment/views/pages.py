@@ -1,12 +1,12 @@
-"""Pages outside any one feature: the home page and the health check."""
+"""Pages outside any one feature: the home page and the health checks."""
 
-from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from assessment.selectors import catalog as catalog_selectors
 from assessment.selectors import projects as project_selectors
+from assessment.services.readiness import readiness
 
 
 @require_GET
@@ -20,7 +20,14 @@ def home(request):
 
 @require_GET
 def health(request):
-    """For load balancers and docker-compose: the app answers and its database does too."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """Liveness for load balancers and docker-compose: the process answers; nothing else is asked."""
     return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def ready(request):
+    """Readiness: 200 when the database, the broker (if any) and the file store answer, else 503 naming which not."""
+    checks = readiness()
+    failed = sorted(name for name, state in checks.items() if state == "failed")
+    body = {"status": "unavailable" if failed else "ok", "checks": checks, "failed": failed}
+    return JsonResponse(body, status=503 if failed else 200)

@@ -12,6 +12,7 @@ MODEL = "/catalog/{model_key}/{model_version}"
 HTML = [
     ("home", "get", "/", None, EVERYONE),
     ("health", "get", "/healthz", None, EVERYONE),
+    ("ready", "get", "/readyz", None, EVERYONE),
     ("catalog", "get", "/catalog/", None, EVERYONE),
     ("catalog-model", "get", f"{MODEL}/", None, EVERYONE),
     ("catalog-part", "get", f"{MODEL}/parts/cd/", None, EVERYONE),
