@@ -94,12 +94,13 @@ def store_down(settings, evidence_storage):
 
 @pytest.fixture(scope="session")
 def broker_url(django_db_setup):
-    """A broker database of its own (the configured number + 1), flushed: no in-process worker listens there."""
+    """A broker database of its own (next to the configured one), flushed: no in-process worker listens there."""
     from django.conf import settings
 
     if settings.CELERY_BROKER_URL.startswith("memory"):
         pytest.fail("worker tests need CELERY_BROKER_URL pointing at Redis (scripts/test sets it)")
     base, _, number = settings.CELERY_BROKER_URL.rpartition("/")
-    url = f"{base}/{int(number or 0) + 1}"
+    number = int(number or 0)
+    url = f"{base}/{number + 1 if number < 15 else number - 1}"  # Redis has databases 0 to 15
     redis.Redis.from_url(url).flushdb()
     return url
