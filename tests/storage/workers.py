@@ -44,14 +44,8 @@ def worker_environment(*, folder: Path, broker_url: str, endpoint: str) -> dict[
 
 
 @contextmanager
-def web_process(*, port: int, folder: Path, broker_url: str, endpoint: str):
-    """gunicorn serving the app on a loopback port until the block ends; waits until /healthz answers."""
-    import urllib.request
-
-    folder.mkdir(parents=True, exist_ok=True)
-    log = folder / "web.log"
-    command = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}"]
-    command += ["--workers", "1", "--threads", "4", "--chdir", str(settings.BASE_DIR)]
+def running(command: list[str], *, log: Path, folder: Path, broker_url: str, endpoint: str):
+    """The command as a process of the app's own, in its folder, writing to log, until the block ends."""
     with log.open("w") as output:
         process = subprocess.Popen(
             command,
@@ -61,6 +55,22 @@ def web_process(*, port: int, folder: Path, broker_url: str, endpoint: str):
             stderr=subprocess.STDOUT,
         )
     try:
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@contextmanager
+def web_process(*, port: int, folder: Path, broker_url: str, endpoint: str):
+    """gunicorn serving the app on a loopback port until the block ends; waits until /healthz answers."""
+    import urllib.request
+
+    folder.mkdir(parents=True, exist_ok=True)
+    log = folder / "web.log"
+    command = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}"]
+    command += ["--workers", "1", "--threads", "4", "--chdir", str(settings.BASE_DIR)]
+    with running(command, log=log, folder=folder, broker_url=broker_url, endpoint=endpoint) as process:
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -71,9 +81,6 @@ def web_process(*, port: int, folder: Path, broker_url: str, endpoint: str):
                     raise RuntimeError(f"the web server did not start:\n{log.read_text()}") from None
                 time.sleep(0.2)
         yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 @contextmanager
@@ -83,20 +90,9 @@ def worker_process(*, name: str, folder: Path, broker_url: str, endpoint: str):
     log = folder / "worker.log"
     command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", QUEUES, "--pool", "solo"]
     command += ["-n", f"{name}@%h", "--loglevel", "INFO", "--without-heartbeat", "--without-gossip"]
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            command,
-            cwd=folder,
-            env=worker_environment(folder=folder, broker_url=broker_url, endpoint=endpoint),
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
+    with running(command, log=log, folder=folder, broker_url=broker_url, endpoint=endpoint) as process:
         _wait_until_ready(process, log)
         yield log
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def _wait_until_ready(process: subprocess.Popen, log: Path, timeout: float = 60.0) -> None:
