@@ -27,6 +27,7 @@ from assessment.models import (
 from assessment.models.evidence import expiry_status
 from assessment.scoring.levels import Level, blocking_levels, roll_up, subitem_level
 from assessment.selectors.catalog import model_catalog
+from assessment.selectors.claims import Claims, claims_of
 from assessment.selectors.levels import (
     AssessmentLevels,
     GroupLevel,
@@ -311,15 +312,15 @@ class AnswerFeedback:
 
 
 def answer_feedback(
-    assessment: Assessment, criterion: Criterion, answer: Answer | None = None, *, full_row: bool = True
+    assessment: Assessment, criterion: Criterion, claims: Claims | None = None, *, full_row: bool = True
 ) -> AnswerFeedback:
-    """After a save: pass the saved answer to spare reading it again. The levels and every progress bar come
-    from one query (the team's answers and the checks met, as values) over the catalogue in scope. With
-    full_row, the row also gets its evidence, verdict and request for information (for re-rendering it whole);
-    without, only what the answer form shows."""
+    """After a save, from the claims it read and wrote (read here otherwise, one query): the row, the levels and
+    every progress bar over the catalogue in scope. With full_row, the row also gets its evidence, verdict and
+    request for information (for re-rendering it whole); without, only what the answer form shows."""
     scope = catalog_scope(assessment)
-    answered, met_by_checks = _claims(assessment)
-    answers = dict.fromkeys(met_by_checks, VerdictValue.MET) | answered
+    claims = claims or claims_of(assessment)
+    answered = claims.answered
+    answers = dict.fromkeys(claims.met_by_checks, VerdictValue.MET) | answered
     subitem = criterion.subitem
     subdomain_id = subitem.item.subdomain_id
     by_subitem: dict[int, dict[int, str | None]] = defaultdict(dict)  # this sub-domain's sub-items
@@ -328,9 +329,7 @@ def answer_feedback(
             by_subitem[place.subitem_id][place.level] = answers.get(place.criterion_id)
     siblings = by_subitem[subitem.pk]
     progress = _progress(assessment, scope, answered)
-    if answer is None:
-        answer = Answer.objects.filter(assessment=assessment, criterion=criterion).first()
-    row = CriterionRow(criterion, answer, target=assessment.target_level)
+    row = CriterionRow(criterion, claims.answer(assessment, criterion.pk), target=assessment.target_level)
     if full_row:
         row.evidence = evidence_by_criterion(assessment, criterion_ids=[criterion.pk]).get(criterion.pk, [])
         row.verdict = verdicts_of(assessment).get(criterion.pk)
@@ -344,26 +343,6 @@ def answer_feedback(
         subdomain_level=roll_up([subitem_level(answers) for answers in by_subitem.values()], assessment.model.rollup),
         progress=Progress(sum(p.answered for p in progress.values()), sum(p.required for p in progress.values())),
     )
-
-
-def _claims(assessment: Assessment) -> tuple[dict[int, str], set[int]]:
-    """The team's answers (criterion id → value) and the criteria whose checks are met, in one query."""
-    answers = Answer.objects.filter(assessment=assessment).values_list("criterion_id", "value")
-    met = (
-        Verdict.objects.filter(assessment=assessment, value=VerdictValue.MET)
-        .annotate(source=Value(CHECKS_MET, output_field=CharField()))
-        .values_list("criterion_id", "source")
-    )
-    answered, met_by_checks = {}, set()
-    for criterion_id, value in answers.union(met, all=True):
-        if value == CHECKS_MET:
-            met_by_checks.add(criterion_id)
-        else:
-            answered[criterion_id] = value
-    return answered, met_by_checks
-
-
-CHECKS_MET = "checks:met"  # marks a verdict's row in _claims' union (never an answer value)
 
 
 def find_criterion(assessment: Assessment, code: str) -> Criterion | None:

@@ -16,10 +16,11 @@ from assessment.models import (
     Project,
 )
 from assessment.selectors.catalog import current_model
+from assessment.selectors.claims import Claims, claims_of
 from assessment.selectors.levels import part_ids_in_scope
 from assessment.services import audit
 from assessment.services.exceptions import RuleViolation
-from assessment.services.queueing import publish_after_commit
+from assessment.services.queueing import publish_once_after_commit
 
 DEFAULT_PARTS = ("cd",)
 
@@ -133,22 +134,27 @@ def save_answers(*, assessment: Assessment, items: list[AnswerInput], actor) -> 
             errors[f"{prefix}{field}"] = [message]
     if errors:
         raise RuleViolation(next(iter(errors.values()))[0], errors=errors)
-    return _upsert_all(assessment, [(criteria[item.criterion], item) for item in items], actor)
+    pairs = [(criteria[item.criterion], item) for item in items]
+    claims = _upsert_all(assessment, pairs, actor)
+    return [claims.answer(assessment, criterion.pk) for criterion, _item in pairs]
 
 
-def _upsert_all(assessment: Assessment, pairs: list[tuple[Criterion, AnswerInput]], actor) -> list[Answer]:
-    existing = {
-        answer.criterion_id: answer
-        for answer in Answer.objects.select_for_update().filter(
-            assessment=assessment, criterion__in=[criterion for criterion, _item in pairs]
-        )
-    }
-    saved = [_upsert(assessment, criterion, existing.get(criterion.pk), item, actor) for criterion, item in pairs]
-    changed = [answer.criterion_id for answer in saved if getattr(answer, "was_changed", False)]
+def _upsert_all(assessment: Assessment, pairs: list[tuple[Criterion, AnswerInput]], actor) -> Claims:
+    """Writes the answers that changed, under the assessment's lock (ensure_team_editable), which every answer
+    write takes: the claims read here are the stored answers until the commit. Returns the claims as written."""
+    claims = claims_of(assessment)
+    changed = []
+    for criterion, item in pairs:
+        answer = _upsert(assessment, criterion, claims.answer(assessment, criterion.pk), item, actor)
+        if answer is not None:
+            claims.answered[criterion.pk] = answer.value
+            claims.stored[criterion.pk] = (answer.pk, answer.comment, answer.justification, actor.pk, answer.updated_at)
+            changed.append(criterion.pk)
     if assessment.state == AssessmentState.CHANGES_REQUESTED:
         reopen_decisions(assessment=assessment, criterion_ids=changed, actor=actor, reason="answer.changed")
-    _refresh_levels_later(assessment)
-    return saved
+    if changed:
+        _refresh_levels_later(assessment)
+    return claims
 
 
 def reopen_decisions(*, assessment: Assessment, criterion_ids: list[int], actor, reason: str) -> int:
@@ -180,7 +186,7 @@ def reopen_decisions(*, assessment: Assessment, criterion_ids: list[int], actor,
 
 def _refresh_levels_later(assessment: Assessment) -> None:
     """Stored levels follow every answer change, recomputed by a worker so the save itself stays quick."""
-    publish_after_commit("assessment.refresh_levels", assessment.pk)
+    publish_once_after_commit("assessment.refresh_levels", assessment.pk)
 
 
 def _fields(item: AnswerInput) -> dict[str, str]:
@@ -191,16 +197,17 @@ def _fields(item: AnswerInput) -> dict[str, str]:
     return fields
 
 
-def _upsert(assessment: Assessment, criterion: Criterion, answer: Answer | None, item: AnswerInput, actor) -> Answer:
+def _upsert(assessment: Assessment, criterion: Criterion, answer: Answer | None, item: AnswerInput, actor):
+    """Saves the answer and its audit entry; returns it, or None when it was already so."""
     fields = _fields(item)
     before = None if answer is None else {name: getattr(answer, name) for name in fields}
     if before == fields:
-        return answer
+        return None
     if answer is None:
         answer = Answer(assessment=assessment, criterion=criterion)
     for name, value in fields.items():
         setattr(answer, name, value)
-    answer.updated_by, answer.was_changed = actor, True
+    answer.updated_by = actor
     answer.save()
     audit.record(
         organisation=assessment.organisation,
@@ -222,9 +229,10 @@ def save_answer(
     actor,
     comment: str = "",
     justification: str = "",
-) -> Answer:
+) -> Claims:
     """save_answers for one criterion already looked up (selectors.questionnaire.find_criterion): its scope is
-    checked again here, without a query, and problems are reported as save_answers reports them."""
+    checked again here, without a query, and problems are reported as save_answers reports them. Returns the
+    assessment's claims as saved (the answer is `claims.answer(assessment, criterion.pk)`), for the feedback."""
     if not assessment.is_team_editable:
         ensure_team_editable(assessment)  # says why, in the state it is in now
     item = AnswerInput(criterion=criterion.code, value=value, comment=comment, justification=justification)
@@ -236,7 +244,7 @@ def save_answer(
         raise RuleViolation(next(iter(errors.values()))[0], errors=errors)
     with transaction.atomic():
         ensure_team_editable(assessment)  # under a lock until the commit: no submission slips in between
-        return _upsert_all(assessment, [(criterion, item)], actor)[0]
+        return _upsert_all(assessment, [(criterion, item)], actor)
 
 
 def is_in_scope(assessment: Assessment, criterion: Criterion) -> bool:

@@ -29,7 +29,7 @@ from assessment.models import (
 from assessment.services import audit
 from assessment.services.assessments import ensure_team_editable
 from assessment.services.exceptions import RuleViolation
-from assessment.services.queueing import publish_after_commit
+from assessment.services.queueing import publish_once_after_commit
 
 
 def may_decide(assessment: Assessment, user) -> bool:
@@ -248,7 +248,7 @@ def reply_to_request(*, assessment: Assessment, criterion: Criterion, reply: str
 
 def _refresh_levels(assessment: Assessment) -> None:
     """Confirmed levels follow the decisions, recomputed by a worker after the commit."""
-    publish_after_commit("assessment.refresh_levels", assessment.pk)
+    publish_once_after_commit("assessment.refresh_levels", assessment.pk)
 
 
 @transaction.atomic

@@ -107,10 +107,10 @@ def answer_save(request, assessment_id: int, criterion_code: str):
     if criterion is None:
         raise Http404(_("No such criterion in this assessment."))
     form = AnswerForm(request.POST)
-    error, answer = "", None
+    error, claims = "", None
     if form.is_valid():
         try:
-            answer = save_answer(
+            claims = save_answer(
                 assessment=assessment,
                 criterion=criterion,
                 actor=request.user,
@@ -122,14 +122,14 @@ def answer_save(request, assessment_id: int, criterion_code: str):
             error = violation.message
     else:
         error = " ".join(message for messages_ in form.errors.values() for message in messages_)
-    return _answer_response(request, assessment, criterion, error, answer)
+    return _answer_response(request, assessment, criterion, error, claims)
 
 
-def _answer_response(request, assessment, criterion, error: str, answer=None):
+def _answer_response(request, assessment, criterion, error: str, claims=None):
     subdomain = criterion.subitem.item.subdomain
     if not error and not request.htmx:
         return redirect(reverse("questionnaire", args=(assessment.pk, subdomain.code)) + f"#c-{criterion.pk}")
-    feedback = selectors.answer_feedback(assessment, criterion, answer, full_row=not request.htmx)
+    feedback = selectors.answer_feedback(assessment, criterion, claims, full_row=not request.htmx)
     if error:
         # Keep what the person typed, so a refused save loses nothing.
         feedback.row.answer = Answer(
