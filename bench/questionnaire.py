@@ -127,8 +127,8 @@ def main() -> int:
         print(f"# {name} with the HTML caches on: {on[figure]:.2f}")
         print(f"BENCH {name} {off[figure]:.2f} ratio target <= {target}")
     print(
-        f"# the least a correct save does with the ORM (bench/urls.py: 8 queries, nothing rendered), HTML caches off / on: "
-        f"{off['least_correct_save']:.2f} / {on['least_correct_save']:.2f}"
+        "# the least a correct save does with the ORM (bench/urls.py: 8 queries, nothing rendered), HTML caches "
+        f"off / on: {off['least_correct_save']:.2f} / {on['least_correct_save']:.2f}"
     )
     return 0
 
