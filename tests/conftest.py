@@ -1,6 +1,7 @@
 """Shared fixtures: personas, the real CAICT catalogue, a real Celery worker and a real browser."""
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -80,9 +81,12 @@ def eager_tasks():
     app.conf.task_always_eager = previous
 
 
-@pytest.fixture(scope="session")
-def celery_worker():
-    """A real Celery worker in this process, consuming from the real Redis broker (test database number)."""
+@contextmanager
+def worker_in_this_process(queues=WORKER_QUEUES):
+    """A real Celery worker in this process, consuming from the real Redis broker (the test database number), on
+    an empty broker (a queue left by an aborted run or an earlier module must not leak in). Two such workers must
+    never overlap: stopping one closes the connections the other reads from, so a module that starts its own
+    (module scope) must run before any test that starts the session-wide one."""
     if settings.CELERY_BROKER_URL.startswith("memory"):
         pytest.fail("worker tests need CELERY_BROKER_URL pointing at Redis (scripts/test sets it)")
     import redis
@@ -90,9 +94,14 @@ def celery_worker():
 
     from config.celery import app
 
-    # A queue left by an aborted run must not leak into this one.
     redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
-    with start_worker(app, pool="solo", perform_ping_check=False, queues=WORKER_QUEUES, shutdown_timeout=30) as worker:
+    with start_worker(app, pool="solo", perform_ping_check=False, queues=queues, shutdown_timeout=30) as worker:
+        yield worker
+
+
+@pytest.fixture(scope="session")
+def celery_worker():
+    with worker_in_this_process() as worker:
         yield worker
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from assessment.services.queueing import publish_after_commit, publish_once_after_commit, registered_task
 from tests.assessment.test_health import closed_port
+from tests.conftest import worker_in_this_process
 from tests.test_worker import wait_for
 
 # Every task name a service enqueues (grep publish_after_commit): a renamed task must fail here, not in production.
@@ -63,9 +64,17 @@ def test_in_eager_mode_a_recomputation_runs_at_every_commit(eager_tasks, django_
     assert received == [(8,), (8,), (8,)]
 
 
+@pytest.fixture(scope="module")
+def module_worker():
+    """This module's own worker (tests/conftest.py, worker_in_this_process): the session-wide one, started this
+    early, would be cut off when a later module's worker stops."""
+    with worker_in_this_process() as worker:
+        yield worker
+
+
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_a_burst_of_calls_sends_the_recomputation_once_and_it_runs_after_the_last_commit(celery_worker):
+def test_a_burst_of_calls_sends_the_recomputation_once_and_it_runs_after_the_last_commit(module_worker):
     """Saves one after another: one refresh, which starts after the last of them committed (so it reads it)."""
     received.clear()
     started = time.monotonic()

@@ -7,6 +7,7 @@ start and kill workers of their own (tests/scoring/test_faults.py) and must be a
 import pytest
 
 from metrics.models import Change, Deployment
+from tests.conftest import worker_in_this_process
 from tests.metrics.conftest import change, deployment
 from tests.test_worker import wait_for
 
@@ -15,17 +16,7 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture(scope="module")
 def metrics_worker():
-    from django.conf import settings
-
-    if settings.CELERY_BROKER_URL.startswith("memory"):
-        pytest.fail("worker tests need CELERY_BROKER_URL pointing at Redis (scripts/test sets it)")
-    import redis
-    from celery.contrib.testing.worker import start_worker
-
-    from config.celery import app
-
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
-    with start_worker(app, pool="solo", perform_ping_check=False, queues=["metrics"], shutdown_timeout=30) as worker:
+    with worker_in_this_process(queues=["metrics"]) as worker:
         yield worker
 
 

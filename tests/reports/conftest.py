@@ -5,6 +5,7 @@ import pytest
 from assessment.models import Evidence
 from assessment.services.assessments import AnswerInput, save_answers
 from assessment.services.levels import refresh_stored_levels
+from tests.conftest import worker_in_this_process
 
 
 def answer(assessment, actor, values: dict[str, str]) -> None:
@@ -42,17 +43,7 @@ def metric_snapshot(assessment, actor, facts: dict, *, name: str = "Delivery met
 def celery_worker():
     """A real worker for this module only. The session-wide one (tests/conftest.py) would keep consuming the
     shared test broker through the later tests/scoring fault tests, which count deliveries themselves."""
-    import redis
-    from celery.contrib.testing.worker import start_worker
-    from django.conf import settings
-
-    from config.celery import app
-    from tests.conftest import WORKER_QUEUES
-
-    if settings.CELERY_BROKER_URL.startswith("memory"):
-        pytest.fail("worker tests need CELERY_BROKER_URL pointing at Redis (scripts/test sets it)")
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
-    with start_worker(app, pool="solo", perform_ping_check=False, queues=WORKER_QUEUES, shutdown_timeout=30) as worker:
+    with worker_in_this_process() as worker:
         yield worker
 
 
