@@ -41,6 +41,7 @@ READ_PAGE = """() => {
     lang: document.documentElement.lang,
     overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
     hrefs: [...document.querySelectorAll("a[href]")].map(a => a.getAttribute("href")),
+    mainHrefs: [...main.querySelectorAll("a[href^='/']")].map(a => a.getAttribute("href")),
     svgs,
   };
 }"""
@@ -109,3 +110,17 @@ def english_names_in_the_data() -> set[str]:
         names.update([project.name, project.description])
     names.update(Organisation.objects.values_list("name", flat=True))
     return {name for name in names if name}
+
+
+def dead_links(page, base_url: str, hrefs: list[str], checked: set[str]) -> list[str]:
+    """Follows each link of the main content not followed before (the same session, no rendering): a link that a
+    person's role may not open is a broken promise."""
+    problems = []
+    for href in dict.fromkeys(href.split("#")[0] for href in hrefs):
+        if not href or href in checked:
+            continue
+        checked.add(href)
+        status = page.request.get(base_url + href).status
+        if status >= 400:
+            problems.append(f"the link {href} answers {status}")
+    return problems

@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from tests.demo_routes import Stop, route_for
-from tests.page_checks import ChineseReading, problems_on, read_page
+from tests.page_checks import ChineseReading, dead_links, problems_on, read_page
 from tests.signing_in import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,9 +42,10 @@ def test_every_persona_reaches_their_pages_in_both_languages(demo, browser, live
             page = context.new_page()
             page.set_default_timeout(10_000)
             sign_in(page, live_server, username, DEMO_PASSWORD)
+            followed_links: set[str] = set()
             for language in LANGUAGE_BUTTONS:
                 choose_language(page, language)
-                tour = Tour(page, live_server.url, username, language, screenshots)
+                tour = Tour(page, live_server.url, username, language, screenshots, followed_links)
                 problems += tour.follow(route, chinese)
                 shots += tour.shots
         finally:
@@ -67,9 +68,10 @@ def choose_language(page, language: str) -> None:
 class Tour:
     """One persona in one language, going from stop to stop."""
 
-    def __init__(self, page, base_url: str, username: str, language: str, folder):
+    def __init__(self, page, base_url: str, username: str, language: str, folder, followed_links: set[str]):
         self.page, self.base_url, self.folder = page, base_url, folder
         self.username, self.language = username, language
+        self.followed_links = followed_links  # the persona's links already followed, in either language
         self.links: dict[str, list[str]] = {}  # stop name → the hrefs on its page
         self.shots: list[str] = []
 
@@ -98,6 +100,7 @@ class Tour:
         )
         if self.language == "zh":
             problems += chinese.problems(seen["text"])
+        problems += dead_links(self.page, self.base_url, seen["mainHrefs"], self.followed_links)
         name = f"{self.username}-{stop.name}-{self.language}.png"
         self.page.screenshot(path=self.folder / name, full_page=True)
         self.shots.append(name)
