@@ -8,6 +8,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from assessment.reports.delivery import duration_text
 from metrics.bands import BAND_LABELS, BAND_ORDER, shading
 from metrics.selectors.dashboard import ProjectDashboard
 from metrics.selectors.definitions import DEFINITIONS
@@ -49,17 +50,6 @@ def _round_number(value: float) -> str:
     return number_format(value, decimal_pos=len(f"{value:g}".partition(".")[2]))
 
 
-def duration(seconds: float) -> str:
-    """A duration in the unit that reads best: seconds, minutes, hours or days."""
-    if seconds < 120:
-        return _("%(value)s s") % {"value": _number(seconds, 0)}
-    if seconds < 7200:
-        return _("%(value)s min") % {"value": _number(seconds / 60)}
-    if seconds < 172800:
-        return _("%(value)s h") % {"value": _number(seconds / 3600)}
-    return _("%(value)s d") % {"value": _number(seconds / 86400)}
-
-
 ROUND_STEPS = (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10)
 
 
@@ -97,7 +87,7 @@ def show(value, unit: str) -> str:
         return _("%(value)s a week") % {"value": _number(value, 2 if value < 1 else 1)}
     if unit == "coverage":
         return f"{_number(value * 100)}%"
-    return duration(value * _SECONDS[unit])
+    return duration_text(value * _SECONDS[unit])
 
 
 @register.filter
