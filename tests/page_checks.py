@@ -7,7 +7,10 @@ from pathlib import Path
 from django.conf import settings
 
 from assessment.models import (
+    Answer,
     Criterion,
+    Decision,
+    Evidence,
     Item,
     MaturityModel,
     ModelLevel,
@@ -17,7 +20,13 @@ from assessment.models import (
     SubDomain,
     SubItem,
 )
+from metrics.bands import band_table
 
+TYPED_BY_PEOPLE_OR_READ_FROM_FILES = {
+    Evidence: ("name", "note", "summary", "reason"),
+    Answer: ("comment", "justification"),
+    Decision: ("comment", "override_reason", "reply"),
+}
 MO_FILE = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.mo"
 # Leftovers of a template or a program that a reader should never see.
 LEFTOVERS = re.compile(r"\bNone\b|\bnan\b|\bNaN\b|\bundefined\b|\{\{|\{%|%\(|Traceback|\bInvalid date\b")
@@ -109,6 +118,12 @@ def english_names_in_the_data() -> set[str]:
     for project in Project.objects.all():
         names.update([project.name, project.description])
     names.update(Organisation.objects.values_list("name", flat=True))
+    # What people wrote, and what was read from their files: a file's summary is written by its parser in English
+    # only (the automatic verdicts beside it are bilingual).
+    for model, fields in TYPED_BY_PEOPLE_OR_READ_FROM_FILES.items():
+        for row in model.objects.values_list(*fields):
+            names.update(row)
+    names.add(band_table().source)  # the title of the report the DORA bands come from, as the data file has it
     return {name for name in names if name}
 
 

@@ -87,13 +87,16 @@ def deltas(before: dict, after: dict) -> list[Delta]:
 def duration_text(seconds: float) -> str:
     """A duration in the unit that reads best, in the active language: 41 s, 6.9 min, 18.5 h, 3.2 d."""
     if seconds < 120:
-        return gettext("%(value)s s") % {"value": _number(seconds, 0)}
+        return gettext("%(value)s s") % {"value": number_text(seconds, 0)}
     if seconds < 7200:
-        return gettext("%(value)s min") % {"value": _number(seconds / 60)}
+        return gettext("%(value)s min") % {"value": number_text(seconds / 60)}
     if seconds < 172800:
-        return gettext("%(value)s h") % {"value": _number(seconds / 3600)}
-    return gettext("%(value)s d") % {"value": _number(seconds / 86400)}
+        return gettext("%(value)s h") % {"value": number_text(seconds / 3600)}
+    return gettext("%(value)s d") % {"value": number_text(seconds / 86400)}
 
 
-def _number(value: float, digits: int = 1) -> str:
-    return number_format(round(value, digits), decimal_pos=digits if value % 1 else 0)
+def number_text(value: float, digits: int = 1) -> str:
+    """The value rounded to at most `digits` decimals, without trailing zeros: 2, 18.5, 0.25."""
+    rounded = round(value, digits)
+    decimals = len(f"{rounded:.{digits}f}".rstrip("0").partition(".")[2]) if digits > 0 else 0
+    return number_format(rounded, decimal_pos=decimals)

@@ -4,11 +4,11 @@ import math
 from dataclasses import dataclass
 
 from django import template
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessment.reports.delivery import duration_text
+from assessment.reports.delivery import duration_text, number_text
 from metrics.bands import BAND_LABELS, BAND_ORDER, shading
 from metrics.selectors.dashboard import ProjectDashboard
 from metrics.selectors.definitions import DEFINITIONS
@@ -41,15 +41,6 @@ _SECONDS = {"hours": 3600, "seconds": 1, "days": 86400, "minutes": 60}
 WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 320, 150, 48, 8, 8, 22  # LEFT fits "14.6小时"-wide ticks
 
 
-def _number(value: float, digits: int = 1) -> str:
-    return number_format(round(value, digits), decimal_pos=digits if value % 1 else 0)
-
-
-def _round_number(value: float) -> str:
-    """A round number with the decimals it has: 8, 1.5, 0.25."""
-    return number_format(value, decimal_pos=len(f"{value:g}".partition(".")[2]))
-
-
 ROUND_STEPS = (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10)
 
 
@@ -67,14 +58,14 @@ def axis(highest: float, unit: str) -> tuple[float, list[str]]:
         return half / 50, ["0", f"{half:g}%", f"{2 * half:g}%"]
     if unit == "per_week":
         half = round_up(highest * 0.55 or 0.5)
-        return 2 * half, ["0", _round_number(half), _round_number(2 * half)]
+        return 2 * half, ["0", number_text(half, 2), number_text(2 * half, 2)]
     half_seconds = (highest or 1) * _SECONDS[unit] * 0.55
     sizes = ((86400, _("d")), (3600, _("h")), (60, _("min")), (1, _("s")))
     size = next(size for size, _suffix in sizes if half_seconds >= size or size == 1)
     half_seconds = round_up(half_seconds / size) * size
     # A round number of a larger unit reads better in it: 60 min is 1 h.
     size, suffix = next((size, suffix) for size, suffix in sizes if half_seconds % size == 0 or size == 1)
-    labels = ["0", *(f"{_round_number(seconds / size)}{suffix}" for seconds in (half_seconds, 2 * half_seconds))]
+    labels = ["0", *(f"{number_text(seconds / size, 2)}{suffix}" for seconds in (half_seconds, 2 * half_seconds))]
     return 2 * half_seconds / _SECONDS[unit], labels
 
 
@@ -82,11 +73,11 @@ def show(value, unit: str) -> str:
     if value is None:
         return "–"
     if unit == "rate":
-        return f"{_number(value * 100)}%"
+        return f"{number_text(value * 100)}%"
     if unit == "per_week":
-        return _("%(value)s a week") % {"value": _number(value, 2 if value < 1 else 1)}
+        return _("%(value)s a week") % {"value": number_text(value, 2 if value < 1 else 1)}
     if unit == "coverage":
-        return f"{_number(value * 100)}%"
+        return f"{number_text(value * 100)}%"
     return duration_text(value * _SECONDS[unit])
 
 

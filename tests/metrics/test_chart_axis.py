@@ -1,9 +1,10 @@
-"""The trend charts' axes read as round numbers in one unit, with the top just above the highest value."""
+"""The trend charts' axes read as round numbers in one unit, with the top just above the highest value; figures
+show the decimals they need."""
 
 import pytest
 from django.utils import translation
 
-from metrics.templatetags.metrics_format import axis
+from metrics.templatetags.metrics_format import axis, show
 
 
 @pytest.mark.parametrize(
@@ -30,3 +31,17 @@ def test_ticks_are_round_numbers_in_one_unit(highest, unit, top, labels):
 def test_chinese_ticks_use_chinese_units():
     with translation.override("zh-hans"):
         assert axis(26, "hours")[1] == ["0", "15小时", "30小时"]
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "shown"),
+    [
+        (1.9999, "per_week", "2 a week"),
+        (0.5, "per_week", "0.5 a week"),
+        (18.46, "hours", "18.5 h"),
+        (0.25, "rate", "25%"),
+    ],
+)
+def test_figures_show_no_trailing_zeros(value, unit, shown):
+    with translation.override("en"):
+        assert show(value, unit) == shown
