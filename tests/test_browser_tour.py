@@ -1,9 +1,11 @@
 """A tour of the demo: each persona signs in, clicks through the pages their role reaches, in English and in
 简体中文, and leaves a full-page screenshot of each in var/screenshots (persona-page-language.png) to look at.
 
-Every page is checked the way a person glances at it: it opens, its heading is the expected one, it shows no
-template leftovers ("None", "{{"), it does not scroll sideways, its charts draw something, and the Chinese page
-has no English where a translation exists. Problems are collected over the whole tour and reported together.
+Every page is checked the way a person glances at it: the previous page links to it, it opens, its heading is the
+expected one, it shows no template leftovers ("None", "{{"), it does not scroll sideways, its charts draw
+something, every link of its main content opens for this person, and the Chinese page has no English where a
+translation exists. Problems are collected over the whole tour and reported together. The pages are found in the
+database (tests/demo_routes.py), so the tour follows whatever the demo creates.
 """
 
 import io
