@@ -16,16 +16,25 @@ from metrics.models import IngestToken, ProjectHook
 
 def access_organisation_metrics(user, slug: str) -> Organisation:
     organisation = access_organisation(user, slug)
-    membership = membership_of(user, organisation.pk)
-    if not (membership.is_manager or membership.is_admin or membership.is_team_member):
+    if not may_compare_projects(user, organisation.pk):
         raise PermissionDenied(_("Your role does not allow this."))
     return organisation
+
+
+def may_compare_projects(user, organisation_id: int) -> bool:
+    """Whether the organisation overview is open to the user, for showing or hiding links to it."""
+    membership = membership_of(user, organisation_id)
+    return bool(membership and (membership.is_manager or membership.is_admin or membership.is_team_member))
+
+
+def may_send_events(user, project: Project) -> bool:
+    return can(user, Action.WORK, project) or can(user, Action.ADMINISTER, project)
 
 
 def access_project_events(user, project_id) -> Project:
     """A project whose delivery events the user may send: its team and the organisation's admins."""
     project = access_project(user, project_id)
-    if can(user, Action.WORK, project) or can(user, Action.ADMINISTER, project):
+    if may_send_events(user, project):
         return project
     raise PermissionDenied(_("Only the project's team and the organisation's admins may send its events."))
 

@@ -3,6 +3,8 @@ kind `metric_snapshot`), labelled, and compared between two periods. Pure: facts
 
 from dataclasses import dataclass
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # name → (label, unit, whether lower is better). Ratios arrive as 0..1 and are shown as percentages.
@@ -18,6 +20,7 @@ FIGURES = {
     "delivery.test_coverage": (_("Test coverage"), "%", False),
 }
 PERCENT = "%"
+DURATIONS = {"s": 1, "h": 3600, "d": 86400}  # the figures' units of time, in seconds
 # The metrics bridge names the period snapshot.period_start/_end; plain names are accepted too.
 PERIOD_STARTS = ("snapshot.period_start", "delivery.period_start", "period_start")
 PERIOD_ENDS = ("snapshot.period_end", "delivery.period_end", "period_end")
@@ -79,3 +82,21 @@ def deltas(before: dict, after: dict) -> list[Delta]:
         change = None if previous.value == 0 else (figure.value - previous.value) / abs(previous.value) * 100
         result.append(Delta(figure=figure, before=previous, change_percent=change))
     return result
+
+
+def duration_text(seconds: float) -> str:
+    """A duration in the unit that reads best, in the active language: 41 s, 6.9 min, 18.5 h, 3.2 d."""
+    if seconds < 120:
+        return gettext("%(value)s s") % {"value": number_text(seconds, 0)}
+    if seconds < 7200:
+        return gettext("%(value)s min") % {"value": number_text(seconds / 60)}
+    if seconds < 172800:
+        return gettext("%(value)s h") % {"value": number_text(seconds / 3600)}
+    return gettext("%(value)s d") % {"value": number_text(seconds / 86400)}
+
+
+def number_text(value: float, digits: int = 1) -> str:
+    """The value rounded to at most `digits` decimals, without trailing zeros: 2, 18.5, 0.25."""
+    rounded = round(value, digits)
+    decimals = len(f"{rounded:.{digits}f}".rstrip("0").partition(".")[2]) if digits > 0 else 0
+    return number_format(rounded, decimal_pos=decimals)

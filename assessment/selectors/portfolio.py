@@ -12,7 +12,7 @@ from django.utils.dateparse import parse_datetime
 
 from assessment.models import Assessment, AssessmentState, MaturityModel, Organisation, Project
 from assessment.scoring.levels import LEVELS, Level, roll_up
-from assessment.selectors.catalog import model_catalog
+from assessment.selectors.catalog import current_model, model_catalog
 from assessment.selectors.reports import CONFIRMED, PROVISIONAL, LevelName, level_names
 
 SORTS = ("name", "level", "-level", "target", "activity", "state")
@@ -158,10 +158,17 @@ def portfolio(organisation: Organisation, filters: Filters) -> Portfolio:
         rows=_sorted(_filtered(rows, filters), filters.sort),
         distribution=[(level, counts.get(level, 0)) for level in (0, *LEVELS)],
         unassessed=sum(1 for row in rows if row.provisional.overall is None),
-        level_names=level_names(model) if model else {},
+        level_names=_level_names_of(model),
         filters=filters,
         total=len(rows),
     )
+
+
+def _level_names_of(model: MaturityModel | None) -> dict[int, LevelName]:
+    """The level names of the assessments' model; of the current one before anything is assessed, so the
+    distribution's columns are named either way."""
+    model = model or current_model()
+    return level_names(model) if model else {}
 
 
 def _filtered(rows: list[PortfolioRow], filters: Filters) -> list[PortfolioRow]:

@@ -131,6 +131,11 @@ class DeliveryPanel:
     period_end: str
     figures: list[delivery.Figure]
 
+    @property
+    def period_is_named(self) -> bool:
+        """Whether the evidence's name already states the period (the metrics bridge names it so)."""
+        return bool(self.period_start) and self.period_start in self.evidence_name
+
 
 @dataclass
 class Report:

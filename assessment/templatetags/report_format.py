@@ -1,9 +1,11 @@
 """Formatting for report, portfolio and trend templates (and the PDF, which renders the same partials)."""
 
 from django import template
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assessment.models import AnswerValue, DecisionValue, VerdictValue
+from assessment.reports.delivery import DURATIONS, duration_text
 
 register = template.Library()
 
@@ -63,9 +65,15 @@ def verdict_text(value: str) -> str:
 
 @register.filter
 def figure_value(figure) -> str:
-    """A delivery figure with its unit: 82.5%, 3.2 d, 41 s."""
+    """A delivery figure as a person reads it, in the page's language: 82.5%, 6.9 min, 3.2 d, 3.5 a week."""
+    if figure.unit in DURATIONS:
+        return duration_text(figure.value * DURATIONS[figure.unit])
     shown = figure.shown
     number = f"{shown:.0f}" if abs(shown) >= 100 else f"{shown:.1f}".rstrip("0").rstrip(".")
+    if figure.unit == "/wk":
+        return gettext("%(value)s a week") % {"value": number}
+    if figure.unit == "/d":
+        return gettext("%(value)s a day") % {"value": number}
     if figure.unit == "%" or figure.unit.startswith("/"):
         return f"{number}{figure.unit}"
     return f"{number} {figure.unit}"

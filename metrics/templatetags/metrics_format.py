@@ -1,12 +1,14 @@
 """Formatting for the metrics pages: figures with their units, DORA bands, and server-drawn SVG trend charts."""
 
+import math
 from dataclasses import dataclass
 
 from django import template
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from assessment.reports.delivery import duration_text, number_text
 from metrics.bands import BAND_LABELS, BAND_ORDER, shading
 from metrics.selectors.dashboard import ProjectDashboard
 from metrics.selectors.definitions import DEFINITIONS
@@ -39,44 +41,44 @@ _SECONDS = {"hours": 3600, "seconds": 1, "days": 86400, "minutes": 60}
 WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 320, 150, 48, 8, 8, 22  # LEFT fits "14.6小时"-wide ticks
 
 
-def _number(value: float, digits: int = 1) -> str:
-    return number_format(round(value, digits), decimal_pos=digits if value % 1 else 0)
+ROUND_STEPS = (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10)
 
 
-def duration(seconds: float) -> str:
-    """A duration in the unit that reads best: seconds, minutes, hours or days."""
-    if seconds < 120:
-        return _("%(value)s s") % {"value": _number(seconds, 0)}
-    if seconds < 7200:
-        return _("%(value)s min") % {"value": _number(seconds / 60)}
-    if seconds < 172800:
-        return _("%(value)s h") % {"value": _number(seconds / 3600)}
-    return _("%(value)s d") % {"value": _number(seconds / 86400)}
+def round_up(value: float) -> float:
+    """The smallest round number (1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten) not below the value."""
+    magnitude = 10 ** math.floor(math.log10(value))
+    return next(step * magnitude for step in ROUND_STEPS if step * magnitude >= value * (1 - 1e-9))
 
 
-def tick(value: float, unit: str) -> str:
-    """Axis labels: the number alone for rates per week, a short unit for durations."""
+def axis(highest: float, unit: str) -> tuple[float, list[str]]:
+    """A chart's top (in the figure's unit) and the labels of its ticks at 0, half and top: round numbers in one
+    display unit (0 · 8 · 16, 0 · 20% · 40%, 0 · 15h · 30h), the top just above the highest value."""
     if unit in ("rate", "coverage"):
-        return f"{round(value * 100)}%"
+        half = min(round_up(max(highest * 1.1, 0.2) * 50), 50)
+        return half / 50, ["0", f"{half:g}%", f"{2 * half:g}%"]
     if unit == "per_week":
-        return _number(value)
-    seconds = value * _SECONDS[unit]
-    for size, suffix in ((86400, _("d")), (3600, _("h")), (60, _("min")), (1, _("s"))):
-        if seconds >= size or size == 1:
-            return f"{_number(seconds / size)}{suffix}"
-    return ""
+        half = round_up(highest * 0.55 or 0.5)
+        return 2 * half, ["0", number_text(half, 2), number_text(2 * half, 2)]
+    half_seconds = (highest or 1) * _SECONDS[unit] * 0.55
+    sizes = ((86400, _("d")), (3600, _("h")), (60, _("min")), (1, _("s")))
+    size = next(size for size, _suffix in sizes if half_seconds >= size or size == 1)
+    half_seconds = round_up(half_seconds / size) * size
+    # A round number of a larger unit reads better in it: 60 min is 1 h.
+    size, suffix = next((size, suffix) for size, suffix in sizes if half_seconds % size == 0 or size == 1)
+    labels = ["0", *(f"{number_text(seconds / size, 2)}{suffix}" for seconds in (half_seconds, 2 * half_seconds))]
+    return 2 * half_seconds / _SECONDS[unit], labels
 
 
 def show(value, unit: str) -> str:
     if value is None:
         return "–"
     if unit == "rate":
-        return f"{_number(value * 100)}%"
+        return f"{number_text(value * 100)}%"
     if unit == "per_week":
-        return _("%(value)s a week") % {"value": _number(value, 2 if value < 1 else 1)}
+        return _("%(value)s a week") % {"value": number_text(value, 2 if value < 1 else 1)}
     if unit == "coverage":
-        return f"{_number(value * 100)}%"
-    return duration(value * _SECONDS[unit])
+        return f"{number_text(value * 100)}%"
+    return duration_text(value * _SECONDS[unit])
 
 
 @register.filter
@@ -91,7 +93,8 @@ def period_label(figures: PeriodFigures) -> str:
         return date_format(period.start, "YEAR_MONTH_FORMAT")
     if period.kind == "quarter":
         return _("Q%(quarter)s %(year)s") % {"quarter": (period.start.month - 1) // 3 + 1, "year": period.start.year}
-    return _("Week of %(day)s") % {"day": date_format(period.start, "SHORT_DATE_FORMAT")}
+    # ISO dates, like every other date the app shows (SHORT_DATE_FORMAT would read 11/30/2026 in English).
+    return _("Week of %(day)s") % {"day": date_format(period.start, "Y-m-d")}
 
 
 @register.filter
@@ -120,9 +123,7 @@ class Chart:
 def _chart(title: str, name: str, unit: str, banded: bool, series: list[PeriodFigures]) -> Chart:
     values = [getattr(figures, name) for figures in series]
     known = [value for value in values if value is not None]
-    top = max(known, default=0) * 1.15 or 1.0
-    if unit == "rate":
-        top = min(max(top, 0.2), 1.0)
+    top, tick_labels = axis(max(known, default=0), unit)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step = plot_w / max(len(series) - 1, 1)
 
@@ -143,7 +144,7 @@ def _chart(title: str, name: str, unit: str, banded: bool, series: list[PeriodFi
         {"band": band, "y": y(high), "height": round(y(low) - y(high), 1), "label": band_label(band)}
         for band, low, high in (shading(name, top) if banded else [])
     ]
-    y_labels = [{"y": y(value), "text": tick(value, unit)} for value in (0, top / 2, top)]
+    y_labels = [{"y": y(value), "text": text} for value, text in zip((0, top / 2, top), tick_labels, strict=True)]
     ends = sorted({0, len(series) // 2, len(series) - 1}) if series else []
     anchors = {0: "start", len(series) - 1: "end"}
     x_labels = [
@@ -165,6 +166,8 @@ def figure_panels(dashboard: ProjectDashboard) -> list[dict]:
     for name, label, unit, group, banded, companion in FIGURES:
         value = getattr(current, name) if current else None
         detail = "" if banded or group != "dora" else _("DORA gives no bands for this figure.")
+        if value is None:
+            detail = _("Nothing to measure in this period so far.")
         if companion and current and getattr(current, companion) is not None:
             detail = _("90th percentile %(value)s") % {"value": show(getattr(current, companion), unit)}
         panels.append(

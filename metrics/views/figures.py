@@ -6,8 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from assessment.access import access_project
-from metrics.access import access_organisation_metrics
+from assessment.access import Action, access_project, can
+from metrics.access import access_organisation_metrics, may_compare_projects, may_send_events
 from metrics.selectors.dashboard import choose_periods, organisation_overview, project_dashboard
 from metrics.selectors.periods import KINDS, MONTH, WEEK, recent_periods
 
@@ -35,6 +35,11 @@ def project_metrics(request, project_id: int):
     periods = recent_periods(end, kind) if end else choose_periods(kind, None, None)
     dashboard = project_dashboard(project, periods, look_elsewhere=True)
     context = {"project": project, "dashboard": dashboard, "kinds": KINDS, "end": end}
+    context |= {
+        "may_compare": may_compare_projects(request.user, project.organisation_id),
+        "may_send_events": may_send_events(request.user, project),
+        "may_manage_credentials": can(request.user, Action.ADMINISTER, project),
+    }
     return render(request, "metrics/project.html", context)
 
 
@@ -45,4 +50,5 @@ def organisation_metrics(request, slug: str):
     kind = _kind(request, MONTH)
     period, rows = organisation_overview(organisation, kind)
     context = {"organisation": organisation, "period": period, "rows": rows, "kind": kind, "kinds": KINDS}
+    context["has_no_events"] = not any(row.figures.has_events or row.elsewhere for row in rows)
     return render(request, "metrics/organisation.html", context)
