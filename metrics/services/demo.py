@@ -1,0 +1,178 @@
+"""The demo, whole: the organisation, people and projects of the assessment app's demo story, a year of delivery
+events per project (demo_events.py) through the real ingest, linking and roll-ups, and each project's assessment
+rounds played with the delivery figures of their time recorded by the metrics bridge, and the team's deployment
+and incident records (made from its own events) among their evidence.
+
+It lives here because it needs both apps and `metrics` may import `assessment`, never the reverse. Safe to run
+again: a project that has events gets no more, one that has assessments is not played again.
+"""
+
+import csv
+import datetime
+import io
+import json
+
+from django.db import transaction
+from django.utils import timezone
+
+from assessment.models import Assessment, Project
+from assessment.selectors.catalog import current_model
+from assessment.services.demo.exhibits import attach_file
+from assessment.services.demo.people import People, seed_people
+from assessment.services.demo.projects import DEMO_PROJECTS
+from assessment.services.demo.rounds import close_round, open_round, settle
+from assessment.services.demo.story import DemoClock, DemoProject
+from metrics.models import Build, Change, Deployment, Incident
+from metrics.selectors.periods import site_zone
+from metrics.services.demo_events import WEEKDAYS, DeliveryProfile, year_of_events
+from metrics.services.ingest import ingest_events
+from metrics.services.linking import relink_project
+from metrics.services.rollups import refresh_rollups
+from metrics.services.snapshots import snapshot_project
+
+RECORD_WEEKS = 8  # the deployment and incident records a team attaches cover the weeks before the round
+INCIDENT_CRITERIA = ("cd.drm.mode.quality@3", "cd.drm.mode.quality@4")
+# How each project delivers, from the elite online hall to the fortnightly billing window. The columns are
+# DeliveryProfile's fields in order: source, production's name, merges a working day, deployment weekdays,
+# deployments a window, window hour, change fail rate, recovery hours, lead hours, build minutes, build failure
+# rate, incidents a month, restore hours, improvement over the year, nightly build, weekend share.
+PROFILES = {
+    "网上营业厅 Online service hall": DeliveryProfile(
+        "gitlab", "production", 9, WEEKDAYS, 3.5, None, 0.04, 0.4, 6, 7, 0.08, 1, 0.8, 1.8, True, 0.08
+    ),
+    "物联网平台 IoT platform": DeliveryProfile(
+        "github", "prod", 6, WEEKDAYS, 1.3, None, 0.09, 3, 10, 12, 0.12, 1.2, 2, 2.0, True, 0.05
+    ),
+    "客服系统 Customer service system": DeliveryProfile(
+        "jenkins", "production", 3.5, (1, 3), 1, 22.0, 0.16, 20, 24, 18, 0.15, 1.5, 6, 1.5, True, 0.02
+    ),
+    "营销平台 Marketing platform": DeliveryProfile(
+        "gitlab", "production", 4, (0, 1, 2, 3), 0.8, None, 0.13, 5, 16, 10, 0.1, 1.2, 4, 2.5, False, 0.05
+    ),
+    "计费系统 Billing system": DeliveryProfile(
+        "jenkins", "生产", 2.5, (3,), 0.5, 22.0, 0.28, 30, 48, 35, 0.22, 1, 14, 1.3, True, 0.0
+    ),
+    "数据中台 Data platform": DeliveryProfile(
+        "github", "prod", 3, WEEKDAYS, 0.5, None, 0.12, 8, 20, 15, 0.12, 1, 5, 1.2, True, 0.1
+    ),
+    "移动App Mobile app": DeliveryProfile(
+        "github", "production", 6, WEEKDAYS, 0.9, None, 0.07, 2, 12, 20, 0.1, 0.8, 3, 1.4, True, 0.05
+    ),
+    "5G 切片管理 5G slice management": DeliveryProfile(
+        "gitlab", "prod", 2, (2,), 0.9, 22.0, 0.22, 24, 36, 25, 0.2, 0.8, 10, 1.0, False, 0.0
+    ),
+    "手机银行 Mobile banking": DeliveryProfile(
+        "api", "production", 3, (1, 3), 0.9, None, 0.1, 6, 20, 14, 0.1, 0.7, 4, 1.3, True, 0.02
+    ),
+}
+
+
+@transaction.atomic
+def seed_demo(*, today: datetime.date | None = None) -> list[str]:
+    """Creates or completes the demo; returns what it did, a line each."""
+    clock = DemoClock(today or timezone.localdate())
+    lines, people = seed_people()
+    played = []
+    for spec in DEMO_PROJECTS:
+        project = people.projects[spec.name]
+        created = seed_delivery(project=project, clock=clock)
+        if created:
+            lines.append(f"created {created} delivery events for {project.name}")
+        if not project.assessments.exists() and current_model() is not None:
+            played += _play(spec, people, clock)
+            lines.append(f"played {len(spec.rounds)} assessment round(s) of {project.name}")
+    settle(assessments=played, people=people, clock=clock)
+    return lines
+
+
+def seed_delivery(*, project: Project, clock: DemoClock) -> int:
+    """A year of events up to yesterday, once: then the links and roll-ups the relink task makes after an ingest
+    (made here too, because the rounds read them before this transaction commits)."""
+    profile = PROFILES.get(project.name)
+    if profile is None or Deployment.objects.filter(project=project).exists():
+        return 0
+    seed = f"demo-events:{project.name}"
+    events = year_of_events(profile, seed=seed, last_day=clock.day(1), zone=site_zone())
+    report = ingest_events(project=project, items=events, default_source=profile.source)
+    relink_project(project_id=project.pk)
+    refresh_rollups(project_ids=[project.pk])
+    return report.created
+
+
+def _play(spec: DemoProject, people: People, clock: DemoClock) -> list[Assessment]:
+    played, previous = [], None
+    for round_ in spec.rounds:
+        assessment = open_round(spec=spec, round_=round_, people=people, clock=clock, previous=previous)
+        # The round's figures: the last month complete when it was submitted (or today, for a draft).
+        as_of = round_.submitted if round_.submitted is not None else 0
+        if round_.records:
+            _attach_records(assessment, people[spec.team[0]], clock, as_of)
+        snapshot_project(project=assessment.project, today=clock.day(as_of))
+        close_round(spec=spec, round_=round_, people=people, clock=clock, assessment=assessment)
+        played.append(assessment)
+        previous = assessment
+    return played
+
+
+def _attach_records(assessment: Assessment, team_member, clock: DemoClock, days_ago: int) -> None:
+    """The production deployments and incidents of the weeks before, as the team exports them from its tools."""
+    until = clock.moment(days_ago, 0)
+    since = until - datetime.timedelta(weeks=RECORD_WEEKS)
+    deployments = Deployment.objects.filter(
+        project=assessment.project, is_production=True, finished_at__gte=since, finished_at__lt=until
+    ).order_by("finished_at", "pk")
+    incidents = Incident.objects.filter(project=assessment.project, opened_at__gte=since, opened_at__lt=until)
+    on = clock.day(days_ago + 1)
+    if deployments:
+        attach_file(
+            assessment=assessment,
+            name="deployments.csv",
+            content=_deployments_csv(deployments),
+            actor=team_member,
+            effective_on=on,
+        )
+    if incidents:
+        attach_file(
+            assessment=assessment,
+            name="incidents.json",
+            content=_incidents_json(incidents.order_by("opened_at", "pk")),
+            actor=team_member,
+            effective_on=on,
+            criteria=INCIDENT_CRITERIA,
+        )
+
+
+def _local(moment: datetime.datetime | None) -> str:
+    return moment.astimezone(site_zone()).isoformat(timespec="seconds") if moment else ""
+
+
+def _deployments_csv(deployments) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["environment", "started_at", "finished_at", "result", "commit_sha", "version"])
+    for row in deployments:
+        started, finished = _local(row.started_at), _local(row.finished_at)
+        writer.writerow([row.environment, started, finished, row.result, row.commit_sha, row.version])
+    return out.getvalue().encode()
+
+
+def _incidents_json(incidents) -> bytes:
+    rows = [
+        {
+            "id": row.external_id,
+            "title": row.title,
+            "severity": row.severity,
+            "opened_at": _local(row.opened_at),
+            "resolved_at": _local(row.resolved_at) or None,
+        }
+        for row in incidents
+    ]
+    return json.dumps({"incidents": rows}, ensure_ascii=False, indent=2).encode()
+
+
+def event_counts(project: Project) -> dict[str, int]:
+    """How many events of each kind the project holds (what the demo's tests and its report count)."""
+    return {
+        kind: model.objects.filter(project=project).count()
+        for kind, model in (("deployment", Deployment), ("change", Change), ("build", Build), ("incident", Incident))
+    }
