@@ -201,7 +201,7 @@ def _deployments(year: _Year, day: datetime.date, strain: float) -> None:
             _deploy(year, year.at(day, profile.window_hour + rng.uniform(0, 0.5)), strain)
         return
     count = _poisson(rng, profile.deploys_per_window / strain)
-    for hours in sorted(rng.uniform(10, 18.5) for _index in range(count)):
+    for hours in sorted(rng.uniform(10, 20) for _index in range(count)):
         _deploy(year, year.at(day, hours), strain)
 
 

@@ -28,7 +28,7 @@ def backdate_round(*, assessment: Assessment, round_: Round, clock: DemoClock) -
     )
     if published:
         assessment.refresh_from_db(fields=["snapshot"])
-        assessment.snapshot["published_at"] = published.isoformat()
+        assessment.snapshot["published_at"] = published.astimezone(datetime.UTC).isoformat()  # as publishing writes it
         assessment.save(update_fields=["snapshot"])
     Answer.objects.filter(assessment=assessment).update(updated_at=started + datetime.timedelta(days=1))
     _date_evidence(assessment, clock)
