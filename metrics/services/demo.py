@@ -152,11 +152,3 @@ def _incidents_json(incidents) -> bytes:
         for row in incidents
     ]
     return json.dumps({"incidents": rows}, ensure_ascii=False, indent=2).encode()
-
-
-def event_counts(project: Project) -> dict[str, int]:
-    """How many events of each kind the project holds (what the demo's tests and its report count)."""
-    return {
-        kind: model.objects.filter(project=project).count()
-        for kind, model in (("deployment", Deployment), ("change", Change), ("build", Build), ("incident", Incident))
-    }

@@ -89,6 +89,7 @@ def _colleagues(organisation: Organisation, admin) -> dict:
         membership = organisation.memberships.filter(user__username=username).select_related("user").first()
         if membership is None:
             membership = add_member(organisation=organisation, username=username, email="", roles=["team"], actor=admin)
+            # People name themselves (Django's account pages); no service of ours sets a name.
             membership.user.first_name, membership.user.last_name = first_name, last_name
             membership.user.save(update_fields=["first_name", "last_name"])
         users[username] = membership.user

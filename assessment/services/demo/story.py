@@ -23,8 +23,8 @@ def levels(cm: int, bci: int, tm: int, drm: int, env: int, data: int, mf: int) -
 
 @dataclass(frozen=True)
 class Exhibit:
-    """One piece of evidence: a file of assessment/demo_files (its criteria follow from its kind), a link or a
-    note, for the criteria named."""
+    """One piece of evidence: a file of assessment/demo_files, a link or a note, for the criteria named (a file
+    with none named goes to every criterion whose checks read what it reports)."""
 
     file: str = ""
     url: str = ""
