@@ -1,5 +1,6 @@
 """How each demo project delivers (metrics/services/demo_events.py makes a year of events from it): the elite
-online service hall deploying many times a day, the billing system in its fortnightly window, and those between.
+online service hall deploying many times a day, the billing system in its monthly release window, and those
+between.
 Data, like the demo's story; the project names are the assessment app's demo projects'."""
 
 from metrics.services.demo_events import WEEKDAYS, DeliveryProfile
@@ -77,7 +78,7 @@ PROFILES = {
         production="生产",
         merges_per_day=2.5,
         deploy_days=(3,),
-        deploys_per_window=0.5,
+        deploys_per_window=0.22,
         window_hour=22.0,
         change_fail_rate=0.2,
         recovery_hours=30,

@@ -167,8 +167,8 @@ MARKETING = DemoProject(
 BILLING = DemoProject(
     "demo-telecom",
     "计费系统 Billing system",
-    "话费批价与出账（C++ 批价引擎与 Java 服务，Jenkins，双周变更窗口）。Rating and billing: a C++ rating engine "
-    "and Java services built by Jenkins, released in a fortnightly change window.",
+    "话费批价与出账（C++ 批价引擎与 Java 服务，Jenkins，月度发布窗口）。Rating and billing: a C++ rating engine "
+    "and Java services built by Jenkins, released in a monthly change window.",
     3,
     ("team", "zhang.wei", "liu.yang", "chen.jing", "xu.bin", "ma.chao", "zhu.hong"),
     (
