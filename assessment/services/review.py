@@ -2,8 +2,9 @@
 services/assessments.py `reopen_decisions`).
 
 A decision is taken only while the assessment is in review, by the assessor it is assigned to, on a claim
-they did not make themselves (separation of duties). Concurrent decisions on one criterion are serialised by
-a row lock; a caller that says which `version` it saw is refused when someone else's decision came first.
+they did not make themselves (separation of duties). Concurrent decisions on one assessment are serialised by
+its row lock; a caller that says which `version` it saw is refused when someone else's decision came first.
+Deciding on many criteria at once reads what it checks once and refreshes the levels once.
 """
 
 from dataclasses import dataclass
