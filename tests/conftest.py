@@ -248,3 +248,33 @@ def assessment(caict, project, team):
     from assessment.services.assessments import start_assessment
 
     return start_assessment(project=project, actor=team, target_level=3)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo organisation as `manage.py seed_demo` makes it, seeded once for a test module (a seed takes
+    seconds) inside a transaction rolled back after the module; each test runs in a savepoint of it. Returns the
+    command's output. Its evidence files go to a temporary folder."""
+    import io
+
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test import override_settings
+
+    storage = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path_factory.mktemp("demo-evidence")},
+        },
+    }
+    fast_hashing = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    unblocked, settings_changed = (
+        django_db_blocker.unblock(),
+        override_settings(STORAGES=storage, PASSWORD_HASHERS=fast_hashing),
+    )
+    with unblocked, settings_changed, transaction.atomic():
+        output = io.StringIO()
+        call_command("seed_demo", stdout=output)
+        yield output.getvalue()
+        transaction.set_rollback(True)

@@ -2,14 +2,15 @@
 services/assessments.py `reopen_decisions`).
 
 A decision is taken only while the assessment is in review, by the assessor it is assigned to, on a claim
-they did not make themselves (separation of duties). Concurrent decisions on one criterion are serialised by
-a row lock; a caller that says which `version` it saw is refused when someone else's decision came first.
+they did not make themselves (separation of duties). Concurrent decisions on one assessment are serialised by
+its row lock; a caller that says which `version` it saw is refused when someone else's decision came first.
+Deciding on many criteria at once reads what it checks once and refreshes the levels once.
 """
 
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -60,16 +61,9 @@ def _ensure_reviewer(assessment: Assessment, actor) -> None:
         )
 
 
-def _ensure_not_own_work(assessment: Assessment, criterion: Criterion, actor) -> None:
+def _ensure_not_own_work(criterion: Criterion, is_own_work: bool) -> None:
     """Nobody reviews a claim they made or evidence they uploaded."""
-    answered = Answer.objects.filter(assessment=assessment, criterion=criterion, updated_by=actor).exists()
-    uploaded = EvidenceLink.objects.filter(
-        criterion=criterion,
-        evidence__assessment=assessment,
-        evidence__removed_at__isnull=True,
-        evidence__uploaded_by=actor,
-    ).exists()
-    if answered or uploaded:
+    if is_own_work:
         raise RuleViolation(
             _("You answered %(code)s or uploaded its evidence, so another assessor has to decide on it.")
             % {"code": criterion.code},
@@ -107,17 +101,55 @@ def decide(*, assessment: Assessment, item: DecisionInput, actor) -> Decision:
     """Records the assessor's decision on one criterion; the previous one is kept in the audit trail."""
     assessment = _locked(assessment)
     _ensure_reviewer(assessment, actor)
+    decision = _record(assessment, item, actor, _reads(assessment, [item.criterion], actor))
+    _refresh_levels(assessment)
+    return decision
+
+
+@dataclass
+class _Reads:
+    """What deciding reads about the criteria decided on: read once for a whole batch, not per criterion."""
+
+    verdicts: dict[int, str]  # criterion id → the automatic verdict
+    own_work: set[int]  # criteria the actor answered or uploaded evidence for
+    decisions: dict[int, Decision]  # criterion id → its decision row, locked
+
+
+def _reads(assessment: Assessment, criteria: list[Criterion], actor) -> _Reads:
+    ids = [criterion.pk for criterion in criteria]
+    verdicts = Verdict.objects.filter(assessment=assessment, criterion_id__in=ids).values_list("criterion_id", "value")
+    answered = Answer.objects.filter(assessment=assessment, criterion_id__in=ids, updated_by=actor)
+    uploaded = EvidenceLink.objects.filter(
+        criterion_id__in=ids,
+        evidence__assessment=assessment,
+        evidence__removed_at__isnull=True,
+        evidence__uploaded_by=actor,
+    )
+    rows = Decision.objects.select_for_update().select_related("decided_by")
+    return _Reads(
+        verdicts=dict(verdicts),
+        own_work=set(answered.values_list("criterion_id", flat=True))
+        | set(uploaded.values_list("criterion_id", flat=True)),
+        decisions={row.criterion_id: row for row in rows.filter(assessment=assessment, criterion_id__in=ids)},
+    )
+
+
+def _record(assessment: Assessment, item: DecisionInput, actor, reads: _Reads) -> Decision:
+    """One decision on the locked assessment: checked, saved and recorded in the audit trail."""
     if item.criterion.model_id != assessment.model_id:
         raise RuleViolation(
             _("%(code)s is not a criterion of this assessment.") % {"code": item.criterion.code}, field="criterion"
         )
-    verdict = Verdict.objects.filter(assessment=assessment, criterion=item.criterion).values_list("value", flat=True)
-    verdict = next(iter(verdict), "")
+    verdict = reads.verdicts.get(item.criterion.pk, "")
     problems = _problems(item, verdict)
     if problems:
         raise RuleViolation(next(iter(problems.values())), errors={k: [v] for k, v in problems.items()})
-    _ensure_not_own_work(assessment, item.criterion, actor)
-    decision = _locked_decision(assessment, item.criterion)
+    _ensure_not_own_work(item.criterion, item.criterion.pk in reads.own_work)
+    # Every writer of an assessment's decisions holds the assessment's row lock first (_locked, or the team's
+    # ensure_team_editable), so a decision missing now cannot appear before this transaction ends.
+    decision = reads.decisions.get(item.criterion.pk) or Decision(
+        assessment=assessment, criterion=item.criterion, version=0, decided_by_id=assessment.assessor_id
+    )
     if item.expected_version is not None and item.expected_version != decision.version:
         raise RuleViolation(
             _("%(name)s decided on %(code)s meanwhile; look at their decision before you change it.")
@@ -139,31 +171,7 @@ def decide(*, assessment: Assessment, item: DecisionInput, actor) -> Decision:
         before=before,
         after=_as_data(decision),
     )
-    _refresh_levels(assessment)
     return decision
-
-
-def _locked_decision(assessment: Assessment, criterion: Criterion) -> Decision:
-    """The criterion's decision, locked for this transaction; created empty (version 0) when there is none, so
-    two first decisions at once queue on the same row instead of one failing on the unique constraint."""
-    rows = Decision.objects.select_for_update().select_related("decided_by")
-    decision = rows.filter(assessment=assessment, criterion=criterion).first()
-    if decision is not None:
-        return decision
-    try:
-        with transaction.atomic():
-            placeholder = Decision.objects.create(
-                assessment=assessment,
-                criterion=criterion,
-                value=DecisionValue.INFO_REQUESTED,
-                version=0,
-                is_current=False,
-                decided_by_id=assessment.assessor_id,
-                decided_at=timezone.now(),
-            )
-    except IntegrityError:
-        return rows.get(assessment=assessment, criterion=criterion)
-    return rows.get(pk=placeholder.pk)
 
 
 def _as_data(decision: Decision) -> dict:
@@ -205,14 +213,11 @@ def bulk_accept(*, assessment: Assessment, criteria: list[Criterion], actor) -> 
                     % {"code": criterion.code},
                     field="criteria",
                 )
-        return [
-            decide(
-                assessment=assessment,
-                item=DecisionInput(criterion, DecisionValue.ACCEPTED, expected_version=None),
-                actor=actor,
-            )
-            for criterion in criteria
-        ]
+        return decide_many(
+            assessment=assessment,
+            items=[DecisionInput(criterion, DecisionValue.ACCEPTED) for criterion in criteria],
+            actor=actor,
+        )
 
 
 @transaction.atomic
@@ -256,13 +261,19 @@ def decide_many(*, assessment: Assessment, items: list[DecisionInput], actor) ->
     """decide for several criteria, all or nothing; problems are reported by position (e.g. `2.comment`)."""
     assessment = _locked(assessment)
     _ensure_reviewer(assessment, actor)
+    reads = _reads(assessment, [item.criterion for item in items], actor)
     decisions, errors = [], {}
     for index, item in enumerate(items):
         try:
-            decisions.append(decide(assessment=assessment, item=item, actor=actor))
+            decision = _record(assessment, item, actor, reads)
         except RuleViolation as violation:
             for field, messages in violation.errors.items():
                 errors[f"{index}.{field}"] = messages
+            continue
+        reads.decisions[item.criterion.pk] = decision  # the same criterion twice: the second sees the first
+        decisions.append(decision)
     if errors:
         raise RuleViolation(next(iter(errors.values()))[0], errors=errors)
+    if decisions:
+        _refresh_levels(assessment)
     return decisions
