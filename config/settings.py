@@ -242,4 +242,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # With tasks in-process (the embedded default) a line per task run and kombu's note on the in-memory broker
+    # only bury the server's own lines; a worker's log keeps its task lines.
+    "loggers": {"celery.app.trace": {"level": "WARNING"}, "kombu.connection": {"level": "ERROR"}}
+    if CELERY_TASK_ALWAYS_EAGER
+    else {},
 }
