@@ -17,6 +17,12 @@ class Claims:
     met_by_checks: set[int] = field(default_factory=set)  # criteria the checks found met
     stored: dict[int, tuple] = field(default_factory=dict)  # criterion id → the stored answer's fields
 
+    def record(self, answer: Answer) -> None:
+        """Takes in an answer just saved, so the claims stay what is stored."""
+        self.answered[answer.criterion_id] = answer.value
+        fields = (answer.pk, answer.comment, answer.justification, answer.updated_by_id, answer.updated_at)
+        self.stored[answer.criterion_id] = fields
+
     def answer(self, assessment: Assessment, criterion_id: int) -> Answer | None:
         """The stored answer to the criterion, as an Answer with every field (built on demand: a page of claims
         needs the values only)."""

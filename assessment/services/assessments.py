@@ -147,8 +147,7 @@ def _upsert_all(assessment: Assessment, pairs: list[tuple[Criterion, AnswerInput
     for criterion, item in pairs:
         answer = _upsert(assessment, criterion, claims.answer(assessment, criterion.pk), item, actor)
         if answer is not None:
-            claims.answered[criterion.pk] = answer.value
-            claims.stored[criterion.pk] = (answer.pk, answer.comment, answer.justification, actor.pk, answer.updated_at)
+            claims.record(answer)
             changed.append(criterion.pk)
     if assessment.state == AssessmentState.CHANGES_REQUESTED:
         reopen_decisions(assessment=assessment, criterion_ids=changed, actor=actor, reason="answer.changed")
